@@ -1,0 +1,74 @@
+"""Boltzmann equilibrium of the uniaxial macrospin: exact distributions and sampling.
+
+For ``E = -E_b cos^2(theta)`` the equilibrium density of ``u = cos(theta) = m.easy_axis`` on
+[-1, 1] is ``p(u) ~ exp(Delta u^2)`` (the ``sin(theta)`` Jacobian of ``p(theta)`` is absorbed by
+``du = -sin(theta) dtheta``), with ``Delta = E_b / (k_B T)``. Everything below is computed in the
+scaled form ``exp(Delta (u^2 - 1))`` so it stays finite for any Delta.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import integrate, special
+
+
+def _weight(u, delta):
+    return np.exp(delta * (np.asarray(u) ** 2 - 1.0))
+
+
+def density_u(u, delta: float) -> np.ndarray:
+    """Normalized equilibrium density of u = cos(theta) on [-1, 1] (both wells)."""
+    norm = 2.0 * integrate.quad(_weight, 0.0, 1.0, args=(delta,), epsabs=0, epsrel=1e-12)[0]
+    return _weight(u, delta) / norm
+
+
+def mean_u2(delta: float) -> float:
+    """Exact equilibrium <(m.u)^2> = <cos^2 theta> for thermal stability ``delta``."""
+    num = integrate.quad(lambda u: u * u * _weight(u, delta), 0.0, 1.0, epsabs=0,
+                         epsrel=1e-12)[0]
+    den = integrate.quad(_weight, 0.0, 1.0, args=(delta,), epsabs=0, epsrel=1e-12)[0]
+    return num / den
+
+
+def well_cdf(u, delta: float) -> np.ndarray:
+    """CDF of u within one well (u in [0, 1]): int_0^u e^{D s^2} ds / int_0^1 e^{D s^2} ds.
+
+    Uses Dawson's function F: ``int_0^x e^{s^2} ds = e^{x^2} F(x)``, so the ratio is
+    ``e^{D (u^2 - 1)} F(sqrt(D) u) / F(sqrt(D))``.
+    """
+    u = np.asarray(u, dtype=float)
+    if delta <= 0:
+        return u
+    r = np.sqrt(delta)
+    return np.exp(delta * (u * u - 1.0)) * special.dawsn(r * u) / special.dawsn(r)
+
+
+def sample_well(n: int, delta: float, rng: np.random.Generator) -> np.ndarray:
+    """``n`` values of u = cos(theta) drawn from the equilibrium density of the u > 0 well.
+
+    Inverse-CDF sampling on a grid refined toward u = 1, where the density concentrates for
+    large Delta (relative CDF error < 1e-6 with 20001 points).
+    """
+    if not np.isfinite(delta):
+        return np.ones(n)
+    x = np.linspace(0.0, 1.0, 20001)
+    u_grid = 1.0 - (1.0 - x) ** 3  # dense near u = 1
+    cdf = well_cdf(u_grid, delta)
+    cdf[0], cdf[-1] = 0.0, 1.0
+    return np.interp(rng.random(n), cdf, u_grid)
+
+
+def sample_directions(n: int, delta: float, axis, sign: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Unit vectors (n, 3) in equilibrium in the well around ``sign * axis``."""
+    axis = np.asarray(axis, dtype=float)
+    axis = axis / np.linalg.norm(axis)
+    u = sample_well(n, delta, rng)
+    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    s = np.sqrt(np.clip(1.0 - u * u, 0.0, None))
+    # orthonormal frame (e1, e2, axis)
+    helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(axis, helper)
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(axis, e1)
+    return (sign * u)[:, None] * axis + (s * np.cos(phi))[:, None] * e1 + \
+        (s * np.sin(phi))[:, None] * e2

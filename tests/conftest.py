@@ -1,0 +1,8 @@
+import pytest
+
+from llg import load_device
+
+
+@pytest.fixture(scope="session")
+def default_device():
+    return load_device("default")

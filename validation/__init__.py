@@ -1,0 +1,1 @@
+"""Reproductions of published results: each a registered case run by ``cramsim validate``."""
