@@ -26,11 +26,42 @@ def _register_all() -> None:
     validation_cli.register(app)
 
 
+#: Options that take several values. The CLI accepts both ``--current 1e-5 2e-5`` and the
+#: repeated form ``--current 1e-5 --current 2e-5`` (click itself knows only the latter).
+MULTI_VALUE_OPTIONS = ("--current", "--voltage", "--pulse-width", "--temperature")
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def expand_multi_values(argv: list[str]) -> list[str]:
+    """Rewrite ``--opt a b c`` as ``--opt a --opt b --opt c`` for MULTI_VALUE_OPTIONS."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        out.append(tok)
+        i += 1
+        if tok in MULTI_VALUE_OPTIONS and i < len(argv):
+            out.append(argv[i])
+            i += 1
+            while i < len(argv) and _is_number(argv[i]):
+                out += [tok, argv[i]]
+                i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     _register_all()
+    args = expand_multi_values(list(sys.argv[1:] if argv is None else argv))
     try:
-        app(args=argv, prog_name="cramsim")
+        app(args=args, prog_name="cramsim")
     except ParameterError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -60,7 +60,9 @@ P_VHALF = 31     # V
 P_U = 32         # 3 entries: easy axis, for switching detection
 P_TARGET = 35    # +1 or -1: the well we count as "switched"
 P_LEVEL = 36     # threshold on target * (m . u) for the first-crossing time
-N_PARAMS = 37
+P_COMMIT = 37    # with stop_on_switch: stop once target * (m . u) exceeds this level
+P_SETTLE = 38    # with stop_on_switch: from this time on, stop once |m . u| > commit level
+N_PARAMS = 39
 
 # Fixed-point iterations for the bias-dependent resistance; the TMR(V) map is a contraction
 # with factor well below 0.5 for realistic V_half, so 4 iterations reach ~1e-4 relative.
@@ -169,11 +171,14 @@ def rhs(m0, m1, m2, h0, h1, h2, current, P):
 
 @nb.njit(parallel=True, fastmath={"contract", "arcp", "reassoc"}, cache=True)
 def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
-                       switch_time, energy, rec, rec_every, bad):
+                       switch_time, stop_time, energy, rec, rec_every, bad):
     """Advance every trajectory ``n_steps`` steps of size ``dt`` from time ``t0`` (in place).
 
     m: (N, 3) unit vectors; state: (N, 4) uint64 RNG streams; switch_time: (N,) first time
     ``target * (m . u)`` exceeded ``level`` (left untouched once set, inf if not yet);
+    stop_time: (N,) time at which the trajectory stopped (s): ``t0 + n_steps dt`` unless
+    ``stop_on_switch`` ended it once ``target * (m . u)`` passed the commit level after a
+    crossing, or, from the settle time on, once ``|m . u|`` passed it in either well;
     energy: (N,) accumulated source energy (J); rec: (R, S, 3) samples of the first R
     trajectories every ``rec_every`` steps (sample 0 = initial state); bad: (N,) set to 1 if
     a trajectory produced a non-finite value (it is then frozen).
@@ -184,6 +189,8 @@ def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
     sigma = P[P_SIGMA]
     target = P[P_TARGET]
     level = P[P_LEVEL]
+    commit = P[P_COMMIT]
+    settle = P[P_SETTLE]
     u0 = P[P_U]
     u1 = P[P_U + 1]
     u2 = P[P_U + 2]
@@ -201,6 +208,7 @@ def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
         s3 = state[i, 3]
         sw = switch_time[i]
         e_acc = 0.0
+        t_stop = t0 + n_steps * dt
         if want_energy:
             _, pw_old = drive(t0, m0 * p0 + m1 * p1 + m2 * p2, P)
         proj_old = target * (m0 * u0 + m1 * u1 + m2 * u2)
@@ -268,8 +276,10 @@ def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
             proj = target * (m0 * u0 + m1 * u1 + m2 * u2)
             if proj > level and proj_old <= level and sw == math.inf:
                 sw = t + dt * (level - proj_old) / (proj - proj_old)
-                if stop_on_switch:
-                    break
+            if stop_on_switch and ((proj > commit and sw < math.inf)
+                                   or (t + dt >= settle and abs(proj) > commit)):
+                t_stop = t + dt
+                break
             proj_old = proj
             if i < n_rec and (k + 1) % rec_every == 0:
                 j = (k + 1) // rec_every
@@ -285,5 +295,15 @@ def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
         state[i, 2] = s2
         state[i, 3] = s3
         switch_time[i] = sw
+        stop_time[i] = t_stop
         if want_energy:
             energy[i] += e_acc
+
+
+@nb.njit(cache=True)
+def source_power(times, cos_theta, P):
+    """Power drawn from the source (W) at ``times`` for a frozen angle (cos theta)."""
+    out = np.empty(times.shape[0])
+    for k in range(times.shape[0]):
+        _, out[k] = drive(times[k], cos_theta, P)
+    return out

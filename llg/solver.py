@@ -44,6 +44,8 @@ class EnsembleResult:
     energy : (N,) J, energy drawn from the source over the run (None unless requested).
     times : (S,) s, sample times of ``trajectories``.
     trajectories : (R, S, 3) recorded m of the first R trajectories (None if R = 0).
+    stop_time : (N,) s, when each trajectory stopped (``duration`` unless ``stop_on_switch``
+        ended it at the commit level).
     target : +1 or -1, the well counted as "switched" (along +/- easy axis).
     """
 
@@ -55,6 +57,7 @@ class EnsembleResult:
     trajectories: np.ndarray | None
     target: int
     easy_axis: np.ndarray
+    stop_time: np.ndarray
     dt: float
     n_steps: int
 
@@ -113,6 +116,16 @@ def _initial_state(device: Device, initial, n: int, angle: float, thermal: bool,
     return m, sign
 
 
+def _energy_after_stop(P, stop_time, t_end, dt, target) -> np.ndarray:
+    """Source energy (J) from each stop time to t_end with m frozen in the target state."""
+    t0 = float(stop_time.min())
+    n = max(2, int(math.ceil((t_end - t0) / dt)) + 1)
+    grid = np.linspace(t0, t_end, n)
+    power = K.source_power(grid, float(target), P)
+    cum = np.concatenate([[0.0], np.cumsum(0.5 * (power[1:] + power[:-1]) * np.diff(grid))])
+    return cum[-1] - np.interp(stop_time, grid, cum)
+
+
 def max_stable_dt(device: Device, drive: Pulse) -> float:
     """Largest dt (s) accepted: 1/STEPS_PER_PERIOD of the shortest precession period.
 
@@ -135,7 +148,9 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
              n_trajectories: int = 1, seed: int | np.random.SeedSequence = 0,
              initial="P", initial_angle: float = 0.0, thermal_initial: bool = False,
              scheme: str = "heun", target: int | None = None, switch_level: float = 0.0,
-             stop_on_switch: bool = False, record: int = 0, record_every: int | None = None,
+             stop_on_switch: bool = False, commit_level: float | None = None,
+             settle_time: float = math.inf,
+             record: int = 0, record_every: int | None = None,
              max_record_bytes: float = 256e6, compute_energy: bool = False) -> EnsembleResult:
     """Integrate an ensemble of macrospin trajectories for ``device`` under ``drive``.
 
@@ -154,7 +169,13 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
         "euler-ito" (Euler-Maruyama without projection; wrong on purpose, for validation).
     target : +1/-1, the well that counts as switched; default: the one opposite the start.
     switch_level : threshold on ``target * (m . easy_axis)`` for ``switch_time`` (0: equator).
-    stop_on_switch : stop each trajectory at its first crossing (first-passage studies).
+    stop_on_switch : stop a trajectory once it has crossed ``switch_level`` and then passed
+        ``commit_level`` (default: ``switch_level``, i.e. stop at the first crossing, for
+        first-passage studies). With ``compute_energy`` the energy of the rest of the run is
+        added as if m stayed exactly in the target state (its resistance is then that state's).
+    settle_time : s; with ``stop_on_switch``, from this time on a trajectory also stops once
+        ``|m . easy_axis| > commit_level`` in either well (its fate is settled once the drive
+        is off). Must not precede the end of the drive, so no source energy is skipped.
     record : number of trajectories whose m(t) is kept; ``record_every`` steps between
         samples (default: so that at most 2001 samples are kept), increased automatically so
         that the samples fit in ``max_record_bytes``.
@@ -182,6 +203,9 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
         raise ParameterError("scheme = 'rk4' is deterministic: it needs temperature = 0 K "
                              f"(got {device.temperature} K); use 'heun' for thermal runs")
     check_range("switch_level", switch_level, "1", -1.0, 1.0, lo_open=True, hi_open=True)
+    if commit_level is not None:
+        check_range("commit_level", commit_level, "1", switch_level, 1.0, hi_open=True,
+                    what="must lie between switch_level and 1")
     n = int(n_trajectories)
     n_steps = max(1, int(round(duration / dt)))
 
@@ -195,7 +219,10 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
         raise ParameterError(f"target = {target!r} must be +1 or -1")
 
     model = Model.from_device(device)
-    P = model.pack(drive, dt, target, switch_level)
+    if settle_time < drive.end:
+        raise ParameterError(f"settle_time = {settle_time:g} s must not precede the end of "
+                             f"the drive ({drive.end:g} s)")
+    P = model.pack(drive, dt, target, switch_level, commit_level, settle_time)
 
     n_rec = int(min(max(record, 0), n))
     if n_rec:
@@ -210,16 +237,20 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
     m_init = m.copy()
     state = seed_states(ss_steps, n)
     switch_time = np.full(n, np.inf)
+    stop_time = np.empty(n)
     energy = np.zeros(n if compute_energy else 0)
     bad = np.zeros(n, dtype=np.uint8)
     K.integrate_ensemble(m, state, P, 0.0, dt, n_steps, SCHEMES[scheme], stop_on_switch,
-                         switch_time, energy, rec, every, bad)
+                         switch_time, stop_time, energy, rec, every, bad)
     if bad.any():
         raise SolverDivergence(
             f"dt = {dt:g} s: {int(bad.sum())} of {n} trajectories produced a non-finite "
             "magnetization; reduce dt")
+    t_end = n_steps * dt
+    if compute_energy and stop_on_switch and np.any(stop_time < t_end):
+        energy += _energy_after_stop(P, stop_time, t_end, dt, target)
     return EnsembleResult(
-        m_final=m, m_initial=m_init, switch_time=switch_time,
+        stop_time=stop_time, m_final=m, m_initial=m_init, switch_time=switch_time,
         energy=energy if compute_energy else None,
         times=np.arange(n_samples) * every * dt, trajectories=rec if n_rec else None,
         target=int(target), easy_axis=np.asarray(device.easy_axis, dtype=float), dt=dt,

@@ -160,7 +160,8 @@ class Model:
         """Total conservative energy at m, J."""
         return sum(t.energy(m, Ms, volume) for t in self.fields)
 
-    def pack(self, drive: Pulse, dt: float, target: int, level: float = 0.0) -> np.ndarray:
+    def pack(self, drive: Pulse, dt: float, target: int, level: float = 0.0,
+             commit: float | None = None, settle: float = np.inf) -> np.ndarray:
         """The float64 parameter vector of :func:`llg.kernels.integrate_ensemble`."""
         P = np.zeros(K.N_PARAMS)
         P[K.P_A:K.P_A + 9] = sum(t.matrix() for t in self.fields).ravel()
@@ -186,4 +187,6 @@ class Model:
         P[K.P_U:K.P_U + 3] = _unit(self.easy_axis)
         P[K.P_TARGET] = float(target)
         P[K.P_LEVEL] = level
+        P[K.P_COMMIT] = level if commit is None else commit
+        P[K.P_SETTLE] = settle
         return P
