@@ -19,6 +19,7 @@ from .device import Device
 from .equilibrium import sample_directions
 from .errors import ParameterError, check_range
 from .rng import seed_states
+from .seeding import child
 from .terms import Model
 from .waveform import NO_DRIVE, Pulse
 
@@ -209,8 +210,7 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
     n = int(n_trajectories)
     n_steps = max(1, int(round(duration / dt)))
 
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    ss_init, ss_steps = ss.spawn(2)
+    ss_init, ss_steps = child(seed, 0), child(seed, 1)
     m, start = _initial_state(device, initial, n, initial_angle, thermal_initial,
                               np.random.default_rng(ss_init))
     if target is None:

@@ -60,15 +60,17 @@ def trials_for_width(p: float, width: float, confidence: float = 0.95) -> int:
         denom = 1.0 + z * z / n
         return 2 * z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
 
-    lo, hi = 1.0, 1.0
+    if w(1) <= width:
+        return 1
+    lo, hi = 1, 2  # invariant: w(lo) > width >= w(hi) once hi is found
     while w(hi) > width:
-        hi *= 2.0
-        if hi > 1e18:
-            break
+        lo, hi = hi, 2 * hi
+        if hi > 2 ** 62:
+            return hi
     while hi - lo > 1:
-        mid = 0.5 * (lo + hi)
+        mid = (lo + hi) // 2
         if w(mid) > width:
             lo = mid
         else:
             hi = mid
-    return int(math.ceil(hi))
+    return hi

@@ -33,6 +33,7 @@ import numpy as np
 from . import kernels as K
 from .device import Device
 from .errors import ParameterError, check_range
+from .seeding import child
 from .solver import max_stable_dt, simulate
 from .statistics import trials_for_width, wilson_interval
 from .terms import Model
@@ -145,7 +146,6 @@ def switching_probability(device: Device, *, pulse_width: float, current: float 
     dt = default_dt(device, pulse) if dt is None else dt
     start, _, target = DIRECTIONS[direction]
     duration = pulse.end + relax
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
 
     def batch(n, child):
         return simulate(device, drive=pulse, duration=duration, dt=dt, n_trajectories=int(n),
@@ -154,7 +154,7 @@ def switching_probability(device: Device, *, pulse_width: float, current: float 
                         stop_on_switch=True, commit_level=COMMIT_LEVEL,
                         settle_time=pulse.end, compute_energy=True)
 
-    results = [batch(trials, ss.spawn(1)[0])]
+    results = [batch(trials, child(seed, 0))]
     if ci_width is not None:
         check_range("ci_width", ci_width, "1", 0.0, 1.0, lo_open=True)
         while True:
@@ -170,7 +170,7 @@ def switching_probability(device: Device, *, pulse_width: float, current: float 
                     f"p_switch ~ {k / n_done:.3g}, more than max_trials = {max_trials:g}; "
                     "ask for a wider interval")
             more = min(max(needed - n_done, 1), 4 * n_done)
-            results.append(batch(more, ss.spawn(1)[0]))
+            results.append(batch(more, child(seed, len(results))))
 
     switched = np.concatenate([r.switched for r in results])
     t_sw = np.concatenate([r.switch_time for r in results])
@@ -204,7 +204,7 @@ def switching_curve(device: Device, *, pulse_widths, currents=None, voltages=Non
                     seed: int = 0, progress: bool = False, **kwargs) -> list[SwitchPoint]:
     """:func:`switching_probability` over a grid (every amplitude x every pulse width).
 
-    Each grid point gets its own seed, spawned from ``SeedSequence(seed)`` by point index, so
+    Each grid point gets its own seed, the child of ``seed`` at the point's index, so
     a point's result does not depend on which other points were computed.
     """
     if (currents is None) == (voltages is None):
@@ -220,7 +220,7 @@ def switching_curve(device: Device, *, pulse_widths, currents=None, voltages=Non
         _make_pulse(a if currents is not None else None, a if voltages is not None else None,
                     w, kwargs.get("rise", 0.0), kwargs.get("fall", 0.0),
                     kwargs.get("series_resistance", 0.0), direction)
-    seeds = np.random.SeedSequence(seed).spawn(len(grid))
+    seeds = [child(seed, i) for i in range(len(grid))]
     iterator = range(len(grid))
     if progress:
         from tqdm import tqdm

@@ -1,0 +1,146 @@
+"""Solver mechanics: unit norm, reproducibility, energy integral, bad input, NaN guard."""
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+from llg import ParameterError, SolverDivergence, current_pulse, simulate, voltage_pulse
+from llg import kernels as K
+
+
+def test_norm_is_preserved_with_noise_and_torque(default_device):
+    r = simulate(default_device, drive=current_pulse(-2 * default_device.ic0, 2e-9),
+                 duration=3e-9, dt=1e-12, n_trajectories=200, seed=5, thermal_initial=True)
+    assert np.allclose(np.linalg.norm(r.m_final, axis=1), 1.0, atol=1e-12)
+
+
+def test_same_seed_same_result_different_seed_differs(default_device):
+    kw = dict(drive=current_pulse(-1.5 * default_device.ic0, 2e-9), duration=2e-9, dt=1e-12,
+              n_trajectories=64, thermal_initial=True)
+    a = simulate(default_device, seed=9, **kw)
+    b = simulate(default_device, seed=9, **kw)
+    c = simulate(default_device, seed=10, **kw)
+    assert np.array_equal(a.m_final, b.m_final)
+    assert not np.array_equal(a.m_final, c.m_final)
+
+
+_THREAD_SCRIPT = """
+import json, numpy as np
+from llg import load_device, simulate, current_pulse
+d = load_device('default')
+r = simulate(d, drive=current_pulse(-1.5 * d.ic0, 3e-9), duration=4e-9, dt=1e-12,
+             n_trajectories=257, seed=123, thermal_initial=True, compute_energy=True)
+print(json.dumps([r.m_final.tobytes().hex(), r.energy.tobytes().hex(),
+                  r.switch_time.tobytes().hex()]))
+"""
+
+
+def test_result_independent_of_thread_count():
+    outs = []
+    for threads in ("1", "2"):
+        env = {"NUMBA_NUM_THREADS": threads, "PATH": "/usr/bin:/bin"}
+        import os
+
+        env = {**os.environ, **env}
+        p = subprocess.run([sys.executable, "-c", _THREAD_SCRIPT], capture_output=True,
+                           text=True, env=env, check=True)
+        outs.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    assert outs[0] == outs[1]
+
+
+def _trapezoid_w2(width, rise, fall):
+    """int w(t)^2 dt for the trapezoid: flat part + rise/3 + fall/3."""
+    return width - 0.5 * (rise + fall) + rise / 3 + fall / 3
+
+
+def test_energy_fixed_resistance_current_pulse(default_device):
+    dev = default_device.with_(TMR0=0.0, temperature=0.0)
+    I, w, r, f = -50e-6, 5e-9, 0.2e-9, 0.4e-9
+    res = simulate(dev, drive=current_pulse(I, w, rise=r, fall=f, series_resistance=1000.0),
+                   duration=7e-9, dt=1e-12, initial="P", compute_energy=True)
+    expected = I ** 2 * (dev.r_p + 1000.0) * _trapezoid_w2(w, r, f)
+    assert res.energy[0] == pytest.approx(expected, rel=1e-6)
+
+
+def test_energy_fixed_resistance_voltage_pulse(default_device):
+    dev = default_device.with_(TMR0=0.0, temperature=0.0)
+    V, w, r, f, rs = 0.3, 4e-9, 0.1e-9, 0.1e-9, 2000.0
+    res = simulate(dev, drive=voltage_pulse(V, w, rise=r, fall=f, series_resistance=rs),
+                   duration=5e-9, dt=1e-12, initial="P", compute_energy=True)
+    expected = V ** 2 / (dev.r_p + rs) * _trapezoid_w2(w, r, f)
+    assert res.energy[0] == pytest.approx(expected, rel=1e-6)
+
+
+def test_energy_bias_dependent_ap_resistance(default_device):
+    # Frozen AP state (T = 0, m exactly antiparallel: no torque): E = I^2 R_AP(V*) t where
+    # V* solves V = I R_P (1 + TMR0 / (1 + (V/V_half)^2)).
+    dev = default_device.with_(temperature=0.0)
+    I, w = 60e-6, 3e-9
+    v_star = optimize.brentq(lambda v: v - I * dev.r_p * (1 + dev.tmr(v)), 0.0, 2.0)
+    res = simulate(dev, drive=current_pulse(I, w), duration=w, dt=1e-12, initial="AP",
+                   target=1, compute_energy=True)
+    assert res.m_final[0, 2] == pytest.approx(-1.0)
+    assert res.energy[0] == pytest.approx(I * v_star * w, rel=1e-4)
+
+
+def test_positive_current_switches_ap_to_p_and_negative_p_to_ap(default_device):
+    dev = default_device.with_(temperature=0.0)
+    up = simulate(dev, drive=current_pulse(3 * dev.ic0), duration=20e-9, dt=1e-12,
+                  initial="AP", initial_angle=0.01)
+    down = simulate(dev, drive=current_pulse(-3 * dev.ic0), duration=20e-9, dt=1e-12,
+                    initial="P", initial_angle=0.01)
+    assert up.m_final[0, 2] > 0.99 and down.m_final[0, 2] < -0.99
+    assert up.switched[0] and down.switched[0]
+
+
+def test_recording_is_decimated_to_fit_memory(default_device):
+    r = simulate(default_device, duration=2e-9, dt=1e-12, n_trajectories=10, record=10,
+                 record_every=1, max_record_bytes=10 * 3 * 8 * 101)
+    assert r.trajectories.nbytes <= 10 * 3 * 8 * 101
+    assert r.trajectories.shape[1] == r.times.size
+    assert np.all(np.isfinite(r.trajectories))
+    assert np.allclose(r.trajectories[:, 0], r.m_initial)
+
+
+@pytest.mark.parametrize("kwargs,fragment", [
+    (dict(duration=1e-9, dt=5e-11), "dt = 5e-11 s is too large"),
+    (dict(duration=0.0, dt=1e-12), "duration = 0.0 s"),
+    (dict(duration=1e-9, dt=-1e-12), "dt = -1e-12 s"),
+    (dict(duration=1e-9, dt=1e-12, n_trajectories=0), "n_trajectories = 0"),
+    (dict(duration=1e-9, dt=1e-12, scheme="rk4"), "needs temperature = 0 K"),
+    (dict(duration=1e-9, dt=1e-12, scheme="euler"), "scheme = 'euler' is unknown"),
+    (dict(duration=1e-9, dt=1e-12, initial="up"), "initial = 'up'"),
+    (dict(duration=1e-9, dt=1e-12, initial=[0, 0, 0]), "zero vector"),
+])
+def test_bad_input_names_the_parameter(default_device, kwargs, fragment):
+    with pytest.raises(ParameterError) as exc:
+        simulate(default_device, **kwargs)
+    assert fragment in str(exc.value)
+
+
+def test_non_finite_state_is_never_returned_silently(default_device, monkeypatch):
+    from llg import terms
+
+    orig = terms.Model.pack
+
+    def poisoned(self, *a, **k):
+        P = orig(self, *a, **k)
+        P[K.P_GAMMA] = math.inf
+        return P
+
+    monkeypatch.setattr(terms.Model, "pack", poisoned)
+    with pytest.raises(SolverDivergence, match="reduce dt"):
+        simulate(default_device, duration=1e-10, dt=1e-12, n_trajectories=3,
+                 initial_angle=0.1)
+
+
+def test_reusing_a_seed_sequence_object_is_reproducible(default_device):
+    ss = np.random.SeedSequence(2024)
+    kw = dict(duration=1e-10, dt=1e-12, n_trajectories=8, thermal_initial=True, seed=ss)
+    a = simulate(default_device, **kw)
+    b = simulate(default_device, **kw)
+    assert np.array_equal(a.m_final, b.m_final)
