@@ -64,6 +64,7 @@ class SwitchPoint:
     confidence: float
     dt: float
     relax_time: float
+    trajectory_steps: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -189,7 +190,9 @@ def switching_probability(device: Device, *, pulse_width: float, current: float 
                        ci_high=float(hi), trials=n, switched=k,
                        mean_switching_time=float(t_ok.mean()) if t_ok.size else math.nan,
                        write_energy=float(energy.mean()), write_energy_std=float(energy.std()),
-                       confidence=confidence, dt=dt, relax_time=relax)
+                       confidence=confidence, dt=dt, relax_time=relax,
+                       trajectory_steps=int(sum(np.rint(r.stop_time / dt).sum()
+                                                for r in results)))
 
 
 def _initial_current(device: Device, pulse: Pulse, start: str) -> float:
