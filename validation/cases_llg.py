@@ -7,10 +7,11 @@ equations, never earlier solver output). Stochastic cases use fixed seeds and to
 stated, an explicit budget for the time-step bias measured at the chosen dt.
 
 Time steps are given as fractions of ``Device.precession_period`` (2 pi / (gamma mu0 H_K)).
-With ``x = gamma' H dt`` the angle turned per step, stochastic Heun followed by the
-projection onto |m| = 1 over-amplifies precession by ``sqrt(1 + x^4/4)`` per step, which the
-projection turns into a numerical anti-damping of relative size ``x^3 / (8 alpha)``: small
-damping needs small steps, and the cases choose dt accordingly (see critical_current_threshold).
+With ``x = gamma' H dt`` the angle turned per step, the explicit Heun step multiplies the
+precessing component of m by ``|1 + i x - x^2/2| = sqrt(1 + x^4/4)`` while leaving the component
+along the field unchanged, so m tilts away from the field (the projection onto |m| = 1 keeps
+the tilt): a numerical anti-damping of relative size ``x^3 / (8 alpha)``. Small damping needs
+small steps, and the cases choose dt accordingly (see critical_current_threshold).
 """
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def critical_current_threshold(quick, out_dir):
     for f in ((25, 50) if quick else (25, 35, 50, 70)):
         coarse[f] = _bisect_threshold(dev, period / f, "heun", iters)[0]
     passed = abs(heun - 1) < tol and abs(rk4 - 1) < tol
-    # Heun + projection anti-damps by x^3/(8 alpha) (x = gamma' H_K dt): threshold shift
+    # Heun anti-damps by x^3/(8 alpha) (x = gamma' H_K dt): predicted threshold shift
     gp_hk = dev.gamma_prime * dev.anisotropy_field_total
     pred = {f: (gp_hk * period / f) ** 3 / (8 * dev.alpha) for f in coarse}
     details = (f"threshold / Ic0: Heun (dt = T/100) {heun:.5f}, RK4 (dt = T/50) {rk4:.6f} "
@@ -110,8 +111,8 @@ def critical_current_threshold(quick, out_dir):
                "coarser dt: " + ", ".join(
                    f"T/{f}: {v:.4f} (predicted 1 - x^3/(8 alpha) = {1 - pred[f]:.4f})"
                    for f, v in coarse.items())
-               + ". The numerical anti-damping of Heun + projection lowers the threshold "
-               "by x^3/(8 alpha): 39 % at the solver's dt limit T/20 for alpha = 0.01.")
+               + ". Heun's numerical anti-damping (x = gamma' H_K dt) lowers the threshold "
+               "by x^3/(8 alpha): about 39 % at the solver's dt limit T/20 for alpha = 0.01.")
     plot = None
     if out_dir is not None:
         fs = sorted(set(coarse) | {100})
