@@ -60,9 +60,25 @@ def fp_description(cfg) -> str:
 
 
 def retention_time(device) -> float:
-    """Mean escape time (s) from one well at zero current."""
-    return math.nan
+    """Mean escape time (s) of a bit from its well at zero current: the Neel-Brown
+    ``tau_0 exp(Delta)`` of :func:`llg.retention.escape_time` (what
+    ``llg.retention.retention`` reports as retention_time). NaN where that axially symmetric
+    formula does not hold (in-plane devices) or the module is missing."""
+    try:
+        from ..retention import escape_time
+    except ImportError:
+        return math.nan
+    if device.geometry != "perpendicular" or not device.temperature > 0:
+        return math.nan
+    if device.delta > 700:  # exp overflows: retention is effectively infinite
+        return math.inf
+    return float(escape_time(device.delta, device.tau_d))
 
 
 def retention_description() -> str:
-    return "not available"
+    try:
+        from .. import retention  # noqa: F401
+    except ImportError:
+        return "not available (llg.retention missing): retention_time is NaN"
+    return ("llg.retention.escape_time: Neel-Brown mean escape time tau_D sqrt(pi/Delta) "
+            "exp(Delta) (Brown 1963), perpendicular devices only (NaN otherwise)")
