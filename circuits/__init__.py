@@ -1,0 +1,41 @@
+"""CRAM circuits: the MTJ as a circuit element, gates with voltage windows, error and energy.
+
+Public API (SI units: V, A, s, J, ohm)::
+
+    from circuits import operating_point, evaluate_gate, GateOperatingPoint
+
+    op = operating_point(gate_name, *, device=None, table=None, technology="45nm", rows=1,
+                         target_error=1e-6, temperature=None, variation=None,
+                         pulse_widths=None, n_voltages=161) -> GateOperatingPoint
+    ev = evaluate_gate(gate_name, voltage, pulse_width, *, device=None, table=None,
+                       technology="45nm", rows=1, ...) -> GateOperatingPoint
+
+    GateOperatingPoint fields: gate, v_min, v_max (critical-current window of this network, V),
+      v_operating (V, magnitude; None if infeasible), pulse_width (s), error_rate_by_pattern
+      ({"01": p, ...}, input 0 first, logic 0 = P), max_error_rate, energy_by_pattern (J per
+      gate), mean_energy (J, inputs uniform), latency (s), feasible, reason, target_error,
+      rows, direction ("P-AP"/"AP-P" of the output), current_sign (llg sign of the output
+      current: +1 drives AP -> P), technology, device, table, details (dict); to_dict().
+
+``device`` is a shipped device name, a TOML path or an llg Device; ``table`` an HDF5 switching
+table (``cramsim table build``) or None for the device's shipped table ``data/tables/<device>.h5``.
+The MTJ's current-to-switching mapping always comes from the table, never from the LLG solver.
+
+Modules: :mod:`.gates` (the gate library as data and the logic conventions), :mod:`.elements`
+(MTJ and access transistor), :mod:`.technology` (data/technology/*.toml, every number with its
+source), :mod:`.network` (sparse nodal analysis: one gate or a row-parallel step), :mod:`.windows`
+(analytic and network windows, trends, the published comparison), :mod:`.tablesource` (the
+table adapter), :mod:`.gatemodel` (currents, errors, energy, latency per pattern),
+:mod:`.operating_point` (the optimizer), :mod:`.cli` (``cramsim gate``).
+
+Conventions: logic 0 = P (low resistance), logic 1 = AP. A gate's output is preset and switches
+iff the number m of logic-0 inputs is >= its threshold k (see :mod:`.gates`).
+"""
+from .gates import GATES, Gate, gate_names, get_gate
+from .operating_point import GateOperatingPoint, evaluate_gate, operating_point
+from .technology import Technology, load_technology
+from .windows import Window, analytic_window, gate_window, relative_window_ideal
+
+__all__ = ["GATES", "Gate", "GateOperatingPoint", "Technology", "Window", "analytic_window",
+           "evaluate_gate", "gate_names", "gate_window", "get_gate", "load_technology",
+           "operating_point", "relative_window_ideal"]

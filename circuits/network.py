@@ -1,0 +1,407 @@
+"""Nodal analysis of MTJ/transistor/wire networks with scipy.sparse, batched.
+
+Kirchhoff's current law at every free node, ``sum_branches i_branch(V_a - V_b) = 0``, with
+the node voltages of sources and ground fixed. Non-linear elements (bias-dependent MTJ,
+saturating transistor) are handled by Newton's method on the whole batch: one sparse
+block-diagonal Jacobian per iteration, solved with SuperLU (``scipy.sparse.linalg.spsolve``).
+Every branch law is monotone (current increases with voltage), so the solution is unique;
+the first Newton step from V = 0 is the linear (zero-bias) solution and steps after it are
+limited to 0.25 V per node so the saturating transistor cannot throw the iterate far.
+
+Batches: the topology is fixed; the MTJ states (cos theta) and source voltages vary per batch
+member, so one call solves a network for many input patterns and voltages at once.
+
+Two builders on top:
+
+* :class:`Circuit` - a general netlist (resistors, MTJs, transistors, sources, ground); a
+  zero resistance merges its two nodes, a negative one is refused.
+* :func:`build_gate_network` - a CRAM gate, or a row-parallel step of ``rows`` gates: in
+  every row the n input cells and the output cell are joined by that row's logic line (LL);
+  the bit-select lines (BSL) of the input columns are driven to V at row 0, the output
+  column's BSL is grounded there, and every row hangs off those shared column lines, so the
+  far rows see the IR drop of all the current drawn nearer the drivers (Zabihi et al., IEEE
+  JXCDC 6, 71 (2020): the drop grows about quadratically with the row count).
+
+Cell: ``BSL -- MTJ -- access transistor -- LL``. MTJ branch currents are reported in the
+cell's stack sense, BSL -> transistor: inputs carry positive current, the output negative
+(the current leaves the output into its grounded BSL), which is why the gate current pushes
+the inputs the opposite way to the output (see :mod:`circuits.gates`).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from llg.errors import ParameterError
+
+from .elements import MTJElement, TransistorElement, check_resistance
+from .gates import COS_OF_STATE, Gate, get_gate
+
+_MAX_STEP = 0.25     # V, Newton step limit after the first (linear) step
+_MAX_ITER = 60
+_TOL_V = 1e-12       # V, absolute convergence on the node voltages
+
+
+class Circuit:
+    """A netlist of two-terminal branches between integer nodes (see module doc)."""
+
+    def __init__(self):
+        self._parent: list[int] = []
+        self.names: list[str] = []
+        self.resistors: list[tuple] = []     # (a, b, R)
+        self.mtjs: list[tuple] = []          # (a, b, MTJElement)
+        self.transistors: list[tuple] = []   # (a, b, TransistorElement)
+        self.source_names: list[str] = []
+        self._fixed: dict[int, int] = {}     # node -> source index, -1 = ground
+
+    # -- building -----------------------------------------------------------------------
+    def node(self, name: str = "") -> int:
+        self._parent.append(len(self._parent))
+        self.names.append(name or f"n{len(self._parent) - 1}")
+        return len(self._parent) - 1
+
+    def _root(self, n: int) -> int:
+        while self._parent[n] != n:
+            self._parent[n] = self._parent[self._parent[n]]
+            n = self._parent[n]
+        return n
+
+    def short(self, a: int, b: int) -> None:
+        """Join two nodes (an ideal wire)."""
+        ra, rb = self._root(a), self._root(b)
+        if ra != rb:
+            self._parent[max(ra, rb)] = min(ra, rb)
+
+    def resistor(self, a: int, b: int, resistance, name: str = "resistance") -> None:
+        """A linear resistor (ohm); zero merges the nodes, negative is refused."""
+        r = check_resistance(name, resistance)
+        if r == 0.0:
+            self.short(a, b)
+        else:
+            self.resistors.append((a, b, r))
+
+    def mtj(self, a: int, b: int, element: MTJElement) -> int:
+        """An MTJ from a to b (stack sense); its state is given per solve. Returns its index."""
+        self.mtjs.append((a, b, element))
+        return len(self.mtjs) - 1
+
+    def transistor(self, a: int, b: int, element: TransistorElement) -> None:
+        if element.is_short:
+            self.short(a, b)
+        else:
+            self.transistors.append((a, b, element))
+
+    def source(self, node: int, name: str) -> int:
+        """Hold ``node`` at the voltage of a new source; returns the source index."""
+        self.source_names.append(name)
+        self._fixed[node] = len(self.source_names) - 1
+        return len(self.source_names) - 1
+
+    def ground(self, node: int) -> None:
+        self._fixed[node] = -1
+
+    # -- compiled view --------------------------------------------------------------------
+    def _compile(self):
+        n = len(self._parent)
+        roots = np.array([self._root(i) for i in range(n)], dtype=np.intp)
+        fixed_root: dict[int, int] = {}
+        for node, s in self._fixed.items():
+            r = int(roots[node])
+            if r in fixed_root and fixed_root[r] != s:
+                a = "ground" if s < 0 else self.source_names[s]
+                b = "ground" if fixed_root[r] < 0 else self.source_names[fixed_root[r]]
+                raise ParameterError(f"the network shorts {a} to {b} through zero "
+                                     "resistance; give the path a positive resistance")
+            fixed_root[r] = s
+        uniq = sorted(set(roots.tolist()))
+        free = [r for r in uniq if r not in fixed_root]
+        free_index = np.full(n, -1, dtype=np.intp)
+        for k, r in enumerate(free):
+            free_index[r] = k
+        return roots, fixed_root, free_index, len(free)
+
+
+@dataclass
+class Solution:
+    """Node voltages (V) and branch currents (A) of a batch of solved networks."""
+
+    node_voltage: np.ndarray      # (B, n_nodes), V
+    mtj_current: np.ndarray       # (B, n_mtj), A, a -> b (stack sense)
+    mtj_voltage: np.ndarray       # (B, n_mtj), V
+    transistor_current: np.ndarray
+    resistor_current: np.ndarray
+    source_current: np.ndarray    # (B, n_sources), A delivered into the network
+    source_voltage: np.ndarray    # (B, n_sources), V
+    iterations: int = 0
+
+    @property
+    def power(self) -> np.ndarray:
+        """Power delivered by the sources, W: sum_s V_s I_s."""
+        return np.sum(self.source_voltage * self.source_current, axis=-1)
+
+
+def _as_batch(x, width: int, name: str) -> np.ndarray:
+    a = np.asarray(x, dtype=float)
+    if a.ndim == 1:
+        a = a[None, :]
+    if a.ndim != 2 or a.shape[1] != width:
+        raise ParameterError(f"{name} must have shape (batch, {width}); got {np.shape(x)}")
+    if not np.all(np.isfinite(a)):
+        raise ParameterError(f"{name} contains a non-finite value")
+    return a
+
+
+def solve(circuit: Circuit, source_voltages, mtj_cos=None) -> Solution:
+    """Solve a batch of networks: ``source_voltages`` (B, S) in V, ``mtj_cos`` (B, M)."""
+    S, M = len(circuit.source_names), len(circuit.mtjs)
+    vs = _as_batch(source_voltages, S, "source_voltages") if S else np.zeros((1, 0))
+    cos = _as_batch(mtj_cos, M, "mtj_cos") if M else np.zeros((vs.shape[0], 0))
+    if S and cos.shape[0] != vs.shape[0]:
+        if vs.shape[0] == 1:
+            vs = np.repeat(vs, cos.shape[0], axis=0)
+        elif cos.shape[0] == 1:
+            cos = np.repeat(cos, vs.shape[0], axis=0)
+        else:
+            raise ParameterError(f"batch sizes differ: source_voltages {vs.shape[0]}, "
+                                 f"mtj_cos {cos.shape[0]}")
+    B = max(vs.shape[0], cos.shape[0])
+    if vs.shape[0] != B:
+        vs = np.repeat(vs, B, axis=0)
+    roots, fixed_root, free_index, U = circuit._compile()
+    n_roots = len(roots)
+
+    # Branch table: terminals (root ids) of all branches, grouped by kind.
+    def ends(lst):
+        if not lst:
+            return np.zeros(0, np.intp), np.zeros(0, np.intp)
+        return (roots[np.array([b[0] for b in lst])], roots[np.array([b[1] for b in lst])])
+
+    ra, rb = ends(circuit.resistors)
+    g_res = np.array([1.0 / b[2] for b in circuit.resistors])
+    ma, mb = ends(circuit.mtjs)
+    ta, tb = ends(circuit.transistors)
+    a_all = np.concatenate([ra, ma, ta])
+    b_all = np.concatenate([rb, mb, tb])
+    nb = a_all.size
+
+    # Fixed node voltages per batch.
+    v_nodes = np.zeros((B, n_roots))
+    for r, s in fixed_root.items():
+        if s >= 0:
+            v_nodes[:, r] = vs[:, s]
+    fa, fb = free_index[a_all], free_index[b_all]
+
+    # MTJ elements may differ per branch: group by element for vectorized evaluation.
+    mtj_groups: dict[MTJElement, list[int]] = {}
+    for k, (_, _, el) in enumerate(circuit.mtjs):
+        mtj_groups.setdefault(el, []).append(k)
+    tr_groups: dict[TransistorElement, list[int]] = {}
+    for k, (_, _, el) in enumerate(circuit.transistors):
+        tr_groups.setdefault(el, []).append(k)
+
+    def branch_laws(v_br):
+        i = np.empty_like(v_br)
+        g = np.empty_like(v_br)
+        nr, nm = ra.size, ma.size
+        i[:, :nr] = v_br[:, :nr] * g_res
+        g[:, :nr] = g_res
+        for el, idx in mtj_groups.items():
+            cols = nr + np.asarray(idx)
+            i[:, cols], g[:, cols] = el.current_and_slope(cos[:, idx], v_br[:, cols])
+        for el, idx in tr_groups.items():
+            cols = nr + nm + np.asarray(idx)
+            i[:, cols], g[:, cols] = el.current_and_slope(v_br[:, cols])
+        return i, g
+
+    # Sparse pattern (constant over iterations): for each branch up to 4 entries.
+    offs = (np.arange(B) * U)[:, None]
+    rows_l, cols_l, sign_l, br_l = [], [], [], []
+    for (p, q, s) in ((fa, fa, 1.0), (fb, fb, 1.0), (fa, fb, -1.0), (fb, fa, -1.0)):
+        ok = (p >= 0) & (q >= 0)
+        rows_l.append(p[ok]); cols_l.append(q[ok])
+        sign_l.append(np.full(ok.sum(), s)); br_l.append(np.nonzero(ok)[0])
+    jr, jc = np.concatenate(rows_l), np.concatenate(cols_l)
+    js, jb = np.concatenate(sign_l), np.concatenate(br_l)
+    J_rows = (offs + jr[None, :]).ravel()
+    J_cols = (offs + jc[None, :]).ravel()
+
+    x = np.zeros((B, U))
+    it = 0
+    for it in range(1, _MAX_ITER + 1):
+        if U:
+            free_roots = np.nonzero(free_index >= 0)[0]
+            v_nodes[:, free_roots] = x[:, free_index[free_roots]]
+        v_br = v_nodes[:, a_all] - v_nodes[:, b_all]
+        i_br, g_br = branch_laws(v_br)
+        if U == 0:
+            break
+        F = np.zeros((B, U))
+        for idx, sgn in ((fa, 1.0), (fb, -1.0)):
+            ok = idx >= 0
+            np.add.at(F, (slice(None), idx[ok]), sgn * i_br[:, ok])
+        J = sp.csc_matrix(((g_br[:, jb] * js[None, :]).ravel(), (J_rows, J_cols)),
+                          shape=(B * U, B * U))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", spla.MatrixRankWarning)
+            try:
+                dx = spla.spsolve(J, -F.ravel())
+            except (spla.MatrixRankWarning, RuntimeError):
+                raise ParameterError("the network has a floating node (no resistive path to "
+                                     "a source or ground); check the netlist") from None
+        dx = dx.reshape(B, U)
+        if not np.all(np.isfinite(dx)):
+            raise ParameterError("the network has a floating node (no resistive path to a "
+                                 "source or ground); check the netlist")
+        if it > 1:
+            big = np.max(np.abs(dx), axis=1, keepdims=True)
+            dx = dx * np.minimum(1.0, _MAX_STEP / np.maximum(big, 1e-300))
+        x = x + dx
+        if np.max(np.abs(dx)) < _TOL_V + 1e-12 * np.max(np.abs(x)):
+            free_roots = np.nonzero(free_index >= 0)[0]
+            v_nodes[:, free_roots] = x[:, free_index[free_roots]]
+            v_br = v_nodes[:, a_all] - v_nodes[:, b_all]
+            i_br, g_br = branch_laws(v_br)
+            break
+    else:
+        raise ParameterError(f"nodal analysis did not converge in {_MAX_ITER} Newton "
+                             "iterations (last step "
+                             f"{np.max(np.abs(dx)):.3g} V); check for extreme element values")
+
+    # Source currents: current leaving each fixed node into its branches.
+    src = np.zeros((B, max(S, 1)))
+    for term, sgn in ((a_all, 1.0), (b_all, -1.0)):
+        for r, s in fixed_root.items():
+            if s < 0:
+                continue
+            hit = term == r
+            if hit.any():
+                src[:, s] += sgn * i_br[:, hit].sum(axis=1)
+    nr, nm = ra.size, ma.size
+    return Solution(node_voltage=v_nodes[:, roots], mtj_current=i_br[:, nr:nr + nm],
+                    mtj_voltage=v_br[:, nr:nr + nm], transistor_current=i_br[:, nr + nm:],
+                    resistor_current=i_br[:, :nr], source_current=src[:, :S],
+                    source_voltage=vs, iterations=it)
+
+
+# ------------------------------------------------------------------------------------------
+# CRAM gate networks
+# ------------------------------------------------------------------------------------------
+@dataclass
+class GateNetwork:
+    """A gate (rows = 1) or a row-parallel step of ``rows`` identical gates."""
+
+    gate: Gate
+    rows: int
+    circuit: Circuit
+    mtj_index: np.ndarray          # (rows, n_inputs + 1): circuit MTJ index, output last
+    bsl_nodes: np.ndarray          # (n_inputs + 1, rows)
+    element: MTJElement
+    transistor: TransistorElement
+    technology: object = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def n_cells(self) -> int:
+        return self.gate.n_inputs + 1
+
+    def mtj_cos(self, row_bits: np.ndarray, output_logic: np.ndarray) -> np.ndarray:
+        """cos(theta) of every MTJ: row_bits (B, rows, n) logic inputs, output_logic (B, rows)."""
+        B = row_bits.shape[0]
+        cos = np.empty((B, len(self.circuit.mtjs)))
+        in_cos = np.where(row_bits == 0, COS_OF_STATE["P"], COS_OF_STATE["AP"])
+        out_cos = np.where(output_logic == 0, COS_OF_STATE["P"], COS_OF_STATE["AP"])
+        cos[:, self.mtj_index[:, :-1].ravel()] = in_cos.reshape(B, -1)
+        cos[:, self.mtj_index[:, -1]] = out_cos
+        return cos
+
+    def solve(self, voltage, row_bits, output_logic=None) -> "GateSolution":
+        """Solve for gate voltages ``voltage`` (B,) >= 0 V and inputs ``row_bits`` (B, rows, n).
+
+        ``output_logic`` (B, rows): the output's logic value (default: the preset).
+        """
+        v = np.atleast_1d(np.asarray(voltage, dtype=float))
+        bits = np.asarray(row_bits, dtype=int)
+        if bits.ndim == 2:
+            bits = bits[None]
+        if bits.shape[1:] != (self.rows, self.gate.n_inputs):
+            raise ParameterError(f"row_bits must have shape (batch, {self.rows}, "
+                                 f"{self.gate.n_inputs}); got {bits.shape}")
+        B = max(v.size, bits.shape[0])
+        v = np.broadcast_to(v, (B,)).copy()
+        bits = np.broadcast_to(bits, (B,) + bits.shape[1:])
+        if np.any(v < 0) or not np.all(np.isfinite(v)):
+            raise ParameterError("gate voltage must be finite and >= 0 V (its polarity is set "
+                                 "by the gate's switching direction)")
+        out = np.full((B, self.rows), self.gate.preset) if output_logic is None else \
+            np.broadcast_to(np.asarray(output_logic, dtype=int), (B, self.rows))
+        sol = solve(self.circuit, v[:, None], self.mtj_cos(bits, out))
+        i = sol.mtj_current[:, self.mtj_index.ravel()].reshape(B, self.rows, self.n_cells)
+        vm = sol.mtj_voltage[:, self.mtj_index.ravel()].reshape(B, self.rows, self.n_cells)
+        return GateSolution(voltage=v, input_current=i[:, :, :-1], output_current=-i[:, :, -1],
+                            input_bias=vm[:, :, :-1], output_bias=-vm[:, :, -1],
+                            source_current=sol.source_current[:, 0], power=sol.power,
+                            bsl_voltage=sol.node_voltage[:, self.bsl_nodes.ravel()].reshape(
+                                B, self.n_cells, self.rows), iterations=sol.iterations)
+
+
+@dataclass
+class GateSolution:
+    """Currents (A, magnitudes in the gate's drive sense) and voltages (V) of a gate batch."""
+
+    voltage: np.ndarray          # (B,) applied gate voltage
+    input_current: np.ndarray    # (B, rows, n): current into each input MTJ from its BSL
+    output_current: np.ndarray   # (B, rows): current through the output MTJ
+    input_bias: np.ndarray       # (B, rows, n): voltage across each input MTJ
+    output_bias: np.ndarray      # (B, rows)
+    source_current: np.ndarray   # (B,): current drawn from the gate-voltage source
+    power: np.ndarray            # (B,): V * I_source, W
+    bsl_voltage: np.ndarray      # (B, n + 1, rows): BSL voltages
+    iterations: int = 0
+
+
+def build_gate_network(gate, element: MTJElement, technology=None, rows: int = 1,
+                       transistor: TransistorElement | None = None) -> GateNetwork:
+    """The nodal network of ``rows`` parallel copies of ``gate`` (see module doc).
+
+    technology : a :class:`~circuits.technology.Technology` (None: ideal lines and switches).
+    """
+    from .technology import load_technology
+
+    gate = get_gate(gate)
+    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or \
+            not 1 <= rows <= 65536:
+        raise ParameterError(f"rows = {rows!r} must be an integer in 1..65536")
+    rows = int(rows)
+    tech = load_technology("ideal" if technology is None else technology)
+    tr = transistor or TransistorElement.from_technology(tech)
+    n = gate.n_inputs
+    c = Circuit()
+    src_node = c.node("V")
+    c.source(src_node, "V")
+    gnd = c.node("gnd")
+    c.ground(gnd)
+    bsl = np.empty((n + 1, rows), dtype=np.intp)
+    ll = np.empty((n + 1, rows), dtype=np.intp)
+    mtj_index = np.empty((rows, n + 1), dtype=np.intp)
+    for col in range(n + 1):
+        for r in range(rows):
+            bsl[col, r] = c.node(f"bsl{col}_{r}")
+            ll[col, r] = c.node(f"ll{col}_{r}")
+        driver = src_node if col < n else gnd
+        c.resistor(driver, bsl[col, 0], tech.driver_resistance + tech.r_bsl_cell,
+                   "driver + line resistance")
+        for r in range(rows - 1):
+            c.resistor(bsl[col, r], bsl[col, r + 1], tech.r_bsl_cell, "BSL resistance")
+    for r in range(rows):
+        for col in range(n + 1):
+            mid = c.node(f"mid{col}_{r}")
+            mtj_index[r, col] = c.mtj(bsl[col, r], mid, element)
+            c.transistor(mid, ll[col, r], tr)
+        for col in range(n):
+            c.resistor(ll[col, r], ll[col + 1, r], tech.r_ll_cell, "LL resistance")
+    return GateNetwork(gate=gate, rows=rows, circuit=c, mtj_index=mtj_index, bsl_nodes=bsl,
+                       element=element, transistor=tr, technology=tech)

@@ -1,0 +1,362 @@
+"""Gate operating points from the switching tables: error, energy, latency, and the optimizer.
+
+:func:`evaluate_gate` gives, at a chosen gate voltage V and pulse width t, every input
+pattern's error probability, energy and the latency (the model is described in
+:mod:`circuits.gatemodel`). :func:`operating_point` searches (V, t) for the lowest mean energy
+(inputs uniformly distributed) subject to ``max_p error(p) <= target_error``:
+
+* pulse widths: the table's grid and three log-spaced points between neighbours (the table is
+  linear in log t there);
+* voltages: the range the table covers for this gate - from the voltage at which the weakest
+  switching pattern draws the table's smallest current to the one at which the strongest
+  holding pattern draws its largest - on a grid of ``n_voltages`` points;
+* at fixed t the errors of switching patterns fall with V and those of holding patterns rise,
+  so the feasible voltages form an interval and, energy rising with V, the optimum sits on its
+  lower edge; that edge is refined by bisection.
+
+When no (V, t) meets the target the result says why: the best reachable error, where, which
+pattern limits it (a switching pattern that fails, a holding pattern that switches, or an input
+that is disturbed), whether the critical-current window is closed, and whether the table's
+statistics can resolve the target at all.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+from llg.errors import ParameterError, check_range
+
+from .gatemodel import GateModel, PatternCurrents
+from .tablesource import TableSwitching, resolve_source
+from .windows import gate_window
+
+_BISECT = 40
+#: Above this many unknowns per voltage grid, currents are solved on a coarse grid and
+#: interpolated with a cubic spline (they are smooth in V).
+_DIRECT_LIMIT = 20_000
+_N_COARSE = 17
+
+
+@dataclass
+class GateOperatingPoint:
+    """A gate's operating point (SI units: V, s, J). See the module doc and ``to_dict``."""
+
+    gate: str
+    v_min: float
+    v_max: float
+    v_operating: float | None
+    pulse_width: float | None
+    error_rate_by_pattern: dict
+    max_error_rate: float
+    energy_by_pattern: dict
+    mean_energy: float
+    latency: float | None
+    feasible: bool
+    reason: str
+    target_error: float
+    rows: int
+    direction: str
+    current_sign: int
+    technology: str
+    device: str
+    table: str
+    details: dict = field(default_factory=dict)
+
+    JSON_KEYS = ("gate", "v_min", "v_max", "v_operating", "pulse_width", "error_rate_by_pattern",
+                 "max_error_rate", "energy_by_pattern", "mean_energy", "latency")
+
+    def to_dict(self) -> dict:
+        """The CLI's JSON: the fields of the issue first, then the context."""
+        d = asdict(self)
+        out = {k: d.pop(k) for k in self.JSON_KEYS}
+        d.pop("JSON_KEYS", None)
+        out.update(d)
+        return out
+
+
+@dataclass
+class _Grid:
+    """Currents on a voltage grid, with an interpolant for off-grid voltages."""
+
+    model: GateModel
+    currents: PatternCurrents
+    splines: dict | None = None
+
+    @classmethod
+    def build(cls, model: GateModel, v_lo: float, v_hi: float, n: int) -> "_Grid":
+        v = np.linspace(v_lo, v_hi, n)
+        # rough count of network unknowns for the whole grid (3 nodes per cell)
+        unknowns = model.rows * (model.gate.n_inputs + 1) * 3 * (model.gate.n_inputs + 1) * n
+        if model.rows == 1 or unknowns <= _DIRECT_LIMIT:
+            return cls(model, model.currents(v))
+        # Chebyshev nodes cluster at the ends, where splines are least accurate
+        k = np.arange(_N_COARSE)
+        xc = 0.5 * (v_lo + v_hi) - 0.5 * (v_hi - v_lo) * np.cos(np.pi * k / (_N_COARSE - 1))
+        coarse = model.currents(xc)
+        splines = {name: CubicSpline(xc, getattr(coarse, name), axis=1)
+                   for name in ("output", "output_uniform", "inputs", "power_pre",
+                                "power_post")}
+        g = cls(model, None, splines)
+        g.currents = g.at(v)
+        return g
+
+    def at(self, v) -> PatternCurrents:
+        v = np.atleast_1d(np.asarray(v, dtype=float))
+        if self.splines is None:
+            return self.model.currents(v)
+        return PatternCurrents(voltages=v, **{k: s(v) for k, s in self.splines.items()})
+
+
+def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, t: float):
+    """Per-pattern error terms on the voltage grid of ``cur``; see gatemodel's doc.
+
+    Returns dict with err, err_upper, out_err, in_err (P, V), energy (P, V) and
+    supported (V,) - False where a current lies outside the table in a direction where the
+    edge value would not be a conservative bound.
+    """
+    gate = model.gate
+    i_lo, i_hi = src.current_range
+    sw = model.switching[:, None]
+    I = cur.output
+    supported = np.all(np.where(sw, I >= i_lo * (1 - 1e-9), I <= i_hi * (1 + 1e-9)), axis=0)
+    i_sw = np.clip(I, i_lo, i_hi)
+    wer, wer_hi = src.wer(gate.direction, i_sw, t)
+    psw, psw_hi = src.p_switch(gate.direction, i_sw, t)
+    out_err = np.where(sw, wer, psw)
+    out_hi = np.where(sw, wer_hi, psw_hi)
+    # input disturb: inputs in the preset state, pushed toward the switched state
+    at_risk = (model.bits == gate.preset)[:, None, :] & np.ones_like(cur.inputs, dtype=bool)
+    I_in = cur.inputs
+    supported &= np.all(np.where(at_risk, I_in <= i_hi * (1 + 1e-9), True), axis=(0, 2))
+    i_in = np.clip(I_in, i_lo, i_hi)
+    d_in = gate.input_disturb_direction
+    p_in, p_in_hi = src.p_switch(d_in, i_in, t)
+    p_in = np.where(at_risk, p_in, 0.0)
+    p_in_hi = np.where(at_risk, p_in_hi, 0.0)
+    keep = np.prod(1.0 - p_in, axis=2)
+    keep_hi = np.prod(1.0 - p_in_hi, axis=2)
+    in_err = 1.0 - keep
+    err = 1.0 - (1.0 - out_err) * keep
+    err_hi = 1.0 - (1.0 - out_hi) * keep_hi
+    # energy: switching at the mean switching time (table), at the all-rows current
+    i_uni = np.clip(cur.output_uniform, i_lo, i_hi)
+    t_sw = src.mean_switching_time(gate.direction, i_uni, t)
+    t_sw = np.where(np.isfinite(t_sw), np.minimum(t_sw, t), t)
+    p_ok = np.where(sw, 1.0 - wer, 0.0)
+    e_switch = cur.power_pre * t_sw + cur.power_post * (t - t_sw)
+    energy = p_ok * e_switch + (1.0 - p_ok) * cur.power_pre * t
+    energy = energy + model.capacitive_energy(cur.voltages)[None, :]
+    return dict(err=err, err_upper=err_hi, out_err=out_err, in_err=in_err, energy=energy,
+                supported=supported)
+
+
+def _pulse_grid(src: TableSwitching, pulse_widths=None) -> np.ndarray:
+    lo, hi = src.pulse_width_range
+    if pulse_widths is not None:
+        pw = np.atleast_1d(np.asarray(pulse_widths, dtype=float))
+        for t in pw:
+            check_range("pulse_width", t, "s", lo, hi,
+                        what="must lie inside the table's pulse_width axis")
+        return np.unique(pw)
+    g = np.log(src.pulse_widths)
+    if g.size == 1:
+        return src.pulse_widths.copy()
+    fine = [g[0]]
+    for a, b in zip(g[:-1], g[1:]):
+        fine += list(np.linspace(a, b, 5)[1:])
+    return np.exp(np.array(fine))
+
+
+class _Context:
+    """Model + table + voltage range of one gate setting."""
+
+    def __init__(self, gate, device, table, technology, rows, temperature, variation):
+        self.src, self.device = resolve_source(device, table, temperature, variation)
+        self.model = GateModel(gate, self.device, technology, rows)
+        gate = self.model.gate
+        self.src.require(gate.direction)
+        self.src.require(gate.input_disturb_direction)
+        i_lo, i_hi = self.src.current_range
+        self.v_lo = self.model.voltage_for_current(i_lo, "switching")
+        self.v_hi = self.model.voltage_for_current(i_hi, "holding")
+        self.window = gate_window(gate, self.device, self.model.technology, rows)
+
+    def check_voltage(self, voltage) -> float:
+        v = check_range("voltage", voltage, "V", 0.0, None, lo_open=True,
+                        what="gate voltage magnitude")
+        if not (self.v_lo <= v <= self.v_hi):
+            i_lo, i_hi = self.src.current_range
+            raise ParameterError(
+                f"voltage = {v:g} V is outside the range the table covers for "
+                f"{self.model.gate.name}: [{self.v_lo:.4g}, {self.v_hi:.4g}] V (the table's "
+                f"current axis [{i_lo:g}, {i_hi:g}] A must hold the output currents)")
+        return v
+
+
+def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
+            feasible: bool, reason: str, target: float, extra: dict) -> GateOperatingPoint:
+    m = ctx.model
+    pats = m.patterns
+    if terms is not None:
+        err = {p: float(terms["err"][k, 0]) for k, p in enumerate(pats)}
+        energy = {p: float(terms["energy"][k, 0]) for k, p in enumerate(pats)}
+        extra = dict(extra)
+        extra.update(
+            error_upper_by_pattern={p: float(terms["err_upper"][k, 0])
+                                    for k, p in enumerate(pats)},
+            output_error_by_pattern={p: float(terms["out_err"][k, 0])
+                                     for k, p in enumerate(pats)},
+            input_disturb_by_pattern={p: float(terms["in_err"][k, 0])
+                                      for k, p in enumerate(pats)},
+            output_current_by_pattern={p: float(terms["i_out"][k]) for k, p in enumerate(pats)})
+        max_err = max(err.values())
+        mean_e = float(np.mean(list(energy.values())))
+        latency = t + m.settle_time() if feasible else None
+    else:
+        err, energy, max_err, mean_e, latency = {}, {}, math.nan, math.nan, None
+    extra.setdefault("window_relative", ctx.window.relative)
+    extra.setdefault("critical_current", m.i_c)
+    extra.setdefault("table_voltage_range", [ctx.v_lo, ctx.v_hi])
+    extra.setdefault("table_resolution", {d: ctx.src.resolution(d) for d in
+                                          (m.gate.direction, m.gate.input_disturb_direction)})
+    return GateOperatingPoint(
+        gate=m.gate.name, v_min=ctx.window.v_min, v_max=ctx.window.v_max,
+        v_operating=v if feasible else None, pulse_width=t if feasible else None,
+        error_rate_by_pattern=err, max_error_rate=float(max_err), energy_by_pattern=energy,
+        mean_energy=mean_e, latency=latency, feasible=feasible, reason=reason,
+        target_error=target, rows=m.rows, direction=m.gate.direction,
+        current_sign=m.gate.current_sign, technology=m.technology.name,
+        device=ctx.device.name, table=ctx.src.path, details=extra)
+
+
+def _terms_at(ctx: _Context, v: float, t: float) -> dict:
+    cur = ctx.model.currents(np.array([v]))
+    terms = _pattern_terms(ctx.model, ctx.src, cur, t)
+    terms["i_out"] = cur.output[:, 0]
+    return terms
+
+
+def evaluate_gate(gate, voltage: float, pulse_width: float, *, device=None, table=None,
+                  technology="45nm", rows: int = 1, temperature=None, variation=None,
+                  target_error: float = 1e-6) -> GateOperatingPoint:
+    """Errors, energies and latency of ``gate`` at a given |V| (V) and pulse width (s)."""
+    ctx = _Context(gate, device, table, technology, rows, temperature, variation)
+    v = ctx.check_voltage(voltage)
+    lo, hi = ctx.src.pulse_width_range
+    t = check_range("pulse_width", pulse_width, "s", lo, hi,
+                    what="must lie inside the table's pulse_width axis")
+    terms = _terms_at(ctx, v, t)
+    if not terms["supported"][0]:
+        raise ParameterError(f"voltage = {v:g} V drives an input current beyond the table's "
+                             f"current axis (max {ctx.src.current_range[1]:g} A)")
+    max_err = float(terms["err"][:, 0].max())
+    ok = max_err <= target_error
+    reason = "meets the target" if ok else \
+        f"max error {max_err:.3g} exceeds the target {target_error:g}"
+    res = _result(ctx, v, t, terms, True, reason, target_error, {"meets_target": ok})
+    return res
+
+
+def operating_point(gate, *, device=None, table=None, technology="45nm", rows: int = 1,
+                    target_error: float = 1e-6, temperature=None, variation=None,
+                    pulse_widths=None, n_voltages: int = 161) -> GateOperatingPoint:
+    """The (V, t) of least mean energy with max pattern error <= target_error (module doc)."""
+    check_range("target_error", target_error, "1", 0.0, 1.0, lo_open=True, hi_open=True,
+                what="largest acceptable error probability of any input pattern")
+    if isinstance(n_voltages, bool) or not isinstance(n_voltages, int) or n_voltages < 5:
+        raise ParameterError(f"n_voltages = {n_voltages!r} must be an integer >= 5")
+    ctx = _Context(gate, device, table, technology, rows, temperature, variation)
+    m, src = ctx.model, ctx.src
+    if not ctx.v_lo < ctx.v_hi:
+        return _result(ctx, None, None, None, False,
+                       f"the table's current axis {src.current_range} A cannot hold this gate: "
+                       f"the weakest switching pattern reaches the smallest tabulated current "
+                       f"only at {ctx.v_lo:.4g} V, above the {ctx.v_hi:.4g} V at which the "
+                       "strongest holding pattern leaves the table", target_error, {})
+    grid = _Grid.build(m, ctx.v_lo, ctx.v_hi, n_voltages)
+    v = grid.currents.voltages
+    pulses = _pulse_grid(src, pulse_widths)
+    best = None            # (energy, t, j)
+    closest = None         # (max_err, t, j)
+    per_pulse = []
+    for t in pulses:
+        terms = _pattern_terms(m, src, grid.currents, t)
+        mx = np.where(terms["supported"], terms["err"].max(axis=0), np.inf)
+        e = terms["energy"].mean(axis=0)
+        j = int(np.argmin(mx))
+        per_pulse.append({"pulse_width": float(t), "best_voltage": float(v[j]),
+                          "best_max_error": float(mx[j])})
+        if closest is None or mx[j] < closest[0]:
+            closest = (float(mx[j]), float(t), j, terms)
+        ok = np.nonzero(mx <= target_error)[0]
+        if ok.size:
+            j0 = int(ok[np.argmin(e[ok])])
+            if best is None or e[j0] < best[0]:
+                best = (float(e[j0]), float(t), j0)
+    extra = {"pulse_scan": per_pulse}
+    if best is None:
+        reason = _why_not(ctx, closest, target_error)
+        terms = {k: (val[:, [closest[2]]] if isinstance(val, np.ndarray) and val.ndim == 2
+                     else val) for k, val in closest[3].items()}
+        terms["i_out"] = grid.currents.output[:, closest[2]]
+        extra.update(best_effort_voltage=float(v[closest[2]]),
+                     best_effort_pulse_width=closest[1])
+        return _result(ctx, float(v[closest[2]]), closest[1], terms, False, reason,
+                       target_error, extra)
+    _, t, j = best
+    v_opt = float(v[j])
+    if j > 0:  # refine the lower edge of the feasible interval between grid points
+        lo, hi = float(v[j - 1]), v_opt
+        for _ in range(_BISECT):
+            mid = 0.5 * (lo + hi)
+            tm = _pattern_terms(m, src, grid.at([mid]), t)
+            if tm["supported"][0] and tm["err"][:, 0].max() <= target_error:
+                hi = mid
+            else:
+                lo = mid
+            if hi - lo < 1e-7 * hi:
+                break
+        v_opt = hi
+    terms = _terms_at(ctx, v_opt, t)
+    if terms["err"][:, 0].max() > target_error:  # interpolation slack: step up one grid cell
+        v_opt = float(v[j])
+        terms = _terms_at(ctx, v_opt, t)
+    return _result(ctx, v_opt, t, terms, True,
+                   f"minimum mean energy with every pattern's error <= {target_error:g}",
+                   target_error, extra)
+
+
+def _why_not(ctx: _Context, closest, target: float) -> str:
+    """A sentence on why no (V, t) meets the target."""
+    m, src = ctx.model, ctx.src
+    best_err, t, j, terms = closest
+    if not math.isfinite(best_err):
+        return "no voltage in the table's range is supported for every pattern"
+    err = terms["err"][:, j]
+    out, inp = terms["out_err"][:, j], terms["in_err"][:, j]
+    k = int(np.argmax(err))
+    p = m.patterns[k]
+    kind = ("must switch but fails (WER)" if m.switching[k] else
+            "must hold but switches (P_sw)")
+    if inp[k] > out[k]:
+        kind = "has an input disturbed by the gate current"
+    parts = [f"no (V, t) reaches max error <= {target:g}: the best is {best_err:.3g} "
+             f"(t = {t:.3g} s), limited by pattern {p} which {kind}"]
+    sw_errs = terms["out_err"][m.switching, j]
+    hold = terms["out_err"][~m.switching, j]
+    if sw_errs.size and hold.size and sw_errs.max() > target and hold.max() > target:
+        parts.append("the voltage that makes the weakest switching pattern reliable already "
+                     "switches the strongest holding one: the window is too narrow for the "
+                     "device's thermal switching spread at this TMR")
+    if not ctx.window.is_open:
+        parts.append(f"the critical-current window is closed here (V_min = "
+                     f"{ctx.window.v_min:.4g} V >= V_max = {ctx.window.v_max:.4g} V"
+                     + (", IR drop along the shared lines" if m.rows > 1 else "") + ")")
+    res = max(src.resolution(m.gate.direction), src.resolution(m.gate.input_disturb_direction))
+    if res > target:
+        parts.append(f"the table's Monte Carlo statistics resolve error rates only down to "
+                     f"{res:.2g}, above the target: use a Fokker-Planck WER or more trials")
+    return "; ".join(parts)
