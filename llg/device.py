@@ -238,9 +238,12 @@ class Device:
 
     @property
     def precession_period(self) -> float:
-        """Period of small-angle precession about the easy axis at zero current, s."""
-        return 2.0 * math.pi / (self.gamma_prime * (1 + self.alpha ** 2)
-                                * self.anisotropy_field_total)
+        """Period of small-angle precession about the easy axis at zero current, s.
+
+        In the Landau-Lifshitz form the precession rate is gamma' H_K, so the period is
+        ``2 pi (1 + alpha^2) / (gamma mu0 H_K)``.
+        """
+        return 2.0 * math.pi / (self.gamma_prime * self.anisotropy_field_total)
 
     # -- resistance ----------------------------------------------------------------------------
     @property

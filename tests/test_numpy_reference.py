@@ -59,8 +59,9 @@ def test_deterministic_trajectories_agree_with_kernel(device, pulse):
     dt = 1e-12
     n_steps = 6000
     m0 = _tilted(6, device.easy_axis, np.linspace(0.05, 0.3, 6))
+    # same scheme on both sides: arithmetic agreement, not accuracy, is under test here
     res = llg.simulate(device, duration=n_steps * dt, dt=dt, drive=pulse, n_trajectories=6,
-                       initial=m0, target=-1)
+                       initial=m0, target=-1, allow_coarse_dt=True)
     m0_before = m0.copy()
     ref = NumpyHeun(device, pulse, dt).run(m0, n_steps, np.random.default_rng(0))
     np.testing.assert_array_equal(m0, m0_before)  # the input is not advanced in place

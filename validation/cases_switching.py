@@ -35,7 +35,7 @@ def _threshold(dev, direction, lo, hi, iters):
     sign, start = (-1, "P") if direction == "P-AP" else (1, "AP")
     for _ in range(iters):
         mid = 0.5 * (lo + hi)
-        r = simulate(dev, drive=current_pulse(sign * mid), duration=150e-9, dt=2e-12,
+        r = simulate(dev, drive=current_pulse(sign * mid), duration=150e-9, dt=1e-12,
                      initial=start, initial_angle=0.01)
         lo, hi = (lo, mid) if r.switched[0] else (mid, hi)
     return 0.5 * (lo + hi)
