@@ -1,0 +1,312 @@
+"""Itemized energy and latency ledgers: the CRAM side, from a simulated program run.
+
+A :class:`Ledger` is a list of items, each with its energy (J), the count it is made of, the
+energy per unit and the source of that number; the total is the sum of the items and
+nothing else (``Ledger.add`` refuses a key twice, so nothing is booked twice). Latency is
+itemized the same way (sequential components, s).
+
+CRAM items, per workload (N rows of work, simulated on one array of R rows, ``passes =
+ceil(N / R)`` array passes; P arrays compute in parallel, so ``ceil(N / (R P))`` sequential
+rounds):
+
+* gate current: sum over gate types g and input patterns p of (row evaluations with pattern
+  p) x E_g(p), E_g(p) the circuits layer's source energy per evaluation (MTJs, access
+  transistors and the resistive part of the lines: the DC network it solves). If circuits
+  splits E_g(p) by element, the ledger shows that split instead of the sum.
+* preset writes and constant writes: cells written x write energy for the value written.
+* line charging (capacitive, not in the DC network): per gate cycle the k input bit-select
+  lines (BSL, along columns, R cells long) swing to V_gate, the k+1 word lines to V_DD, and
+  each active row's logic line (C cols long) charges to at most V_gate (an upper bound: the
+  logic line floats between the drive levels); per write cycle the written columns' BSL and
+  WL swing. Energy from the supply per charge/discharge cycle: C V^2.
+* column decoders: per column selected, ``decoder_wires`` predecode lines spanning the array
+  width swing V_DD.
+* data in (operands written from the host, "streamed" scenario only) and data out (results
+  the host needs): array write/read energy per bit (NVSim-class, periphery included) plus
+  host I/O energy per bit.
+
+Not modelled (stated in the report): the controller/sequencer that issues the gate
+sequence, leakage of the periphery during the run, refresh-free retention (MRAM needs none).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from llg.errors import ParameterError
+
+from .costs import CostModel
+from .executor import RunResult
+from .gates import GATES
+from .program import Gate, Preset, Program, schedule
+from .techdata import DataCard, load_card
+
+#: Declared entries of a peripherals card (data/peripherals/*.toml).
+PERIPHERAL_DECLARED = {
+    ("array", "rows"): ("1", 1, 1 << 20, "rows per subarray"),
+    ("array", "cols"): ("1", 1, 1 << 20, "columns per subarray"),
+    ("array", "parallel_arrays"): ("1", 1, 1 << 24, "subarrays computing at once"),
+    ("periphery", "decoder_wires"): ("1", 0, 64, "predecode lines switched per column select"),
+    ("periphery", "cycle_setup_time"): ("s", 0.0, 1e-6, "decode and driver settling per cycle"),
+    ("periphery", "read_energy_per_bit"): ("J", 0.0, 1e-9, "array read energy per bit"),
+    ("periphery", "write_energy_per_bit"): ("J", 0.0, 1e-9, "array write energy per bit"),
+    ("interface", "io_energy_per_bit"): ("J", 0.0, 1e-9, "host I/O energy per bit"),
+    ("interface", "io_bandwidth"): ("bit/s", 1e3, 1e15, "host I/O bandwidth"),
+}
+
+SCENARIOS = {
+    "resident": "operands already in the CRAM arrays (CRAM is the memory); results stay there "
+                "except what the host needs (e.g. class labels)",
+    "streamed": "operands written into the arrays from the host over the memory interface and "
+                "all results read back",
+}
+
+
+def load_peripherals(name_or_path="cram_45nm") -> DataCard:
+    """A validated peripherals card (every number with unit and source)."""
+    return load_card("peripherals", name_or_path, PERIPHERAL_DECLARED)
+
+
+@dataclass(frozen=True)
+class LedgerItem:
+    """One booked energy: ``energy = count * unit_energy`` (J) where that product applies."""
+
+    key: str
+    label: str
+    category: str
+    energy: float
+    count: float = math.nan
+    unit_energy: float = math.nan
+    source: str = ""
+
+
+@dataclass
+class Ledger:
+    """Energy items (J) and latency items (s) of one workload on one system."""
+
+    system: str
+    workload: str
+    items: list = field(default_factory=list)
+    latency_items: list = field(default_factory=list)   # (key, label, seconds, source)
+    pending: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def add(self, key, label, category, energy, count=math.nan, unit_energy=math.nan,
+            source="") -> None:
+        if any(i.key == key for i in self.items):
+            raise ParameterError(f"ledger item {key!r} booked twice")
+        e = float(energy)
+        if not math.isfinite(e) or e < 0:
+            raise ParameterError(f"ledger item {key!r}: energy {e!r} J must be finite and >= 0")
+        self.items.append(LedgerItem(key, label, category, e, float(count),
+                                     float(unit_energy), source))
+
+    def add_latency(self, key, label, seconds, source="") -> None:
+        if any(k == key for k, *_ in self.latency_items):
+            raise ParameterError(f"latency item {key!r} booked twice")
+        s = float(seconds)
+        if not math.isfinite(s) or s < 0:
+            raise ParameterError(f"latency item {key!r}: {s!r} s must be finite and >= 0")
+        self.latency_items.append((key, label, s, source))
+
+    @property
+    def energy(self) -> float:
+        """Total energy, J: the sum of the items."""
+        return float(sum(i.energy for i in self.items))
+
+    @property
+    def latency(self) -> float:
+        """Total latency, s: the sum of the sequential latency items."""
+        return float(sum(s for _, _, s, _ in self.latency_items))
+
+    def by_category(self) -> dict:
+        out: dict = {}
+        for i in self.items:
+            out[i.category] = out.get(i.category, 0.0) + i.energy
+        return out
+
+    def to_dict(self) -> dict:
+        return {"system": self.system, "workload": self.workload, "energy": self.energy,
+                "latency": self.latency, "items": [asdict(i) for i in self.items],
+                "latency_items": [{"key": k, "label": lab, "seconds": s, "source": src}
+                                  for k, lab, s, src in self.latency_items],
+                "pending": list(self.pending), "notes": list(self.notes)}
+
+
+@dataclass
+class CycleCounts:
+    """Per-array-pass cycle structure of a program (from :func:`arrays.program.schedule`)."""
+
+    gate_cycles: dict           # gate -> cycles
+    write_cycles: int           # batched write cycles
+    bsl_gate: dict              # gate -> input BSLs charged per cycle (fan-in k)
+    write_columns: dict         # (value, purpose) -> columns written per pass
+
+    @classmethod
+    def of(cls, program: Program, batch_presets: bool = True) -> "CycleCounts":
+        sch = schedule(program, batch_presets)
+        gc: dict = {}
+        for g in sch.gate_sequence:
+            gc[g] = gc.get(g, 0) + 1
+        wc: dict = {}
+        for s in program.steps:
+            if isinstance(s, Preset):
+                k = (s.value, s.purpose)
+                wc[k] = wc.get(k, 0) + len(s.columns)
+        return cls(gc, len(sch.write_cycles), {g: GATES[g].fan_in for g in gc}, wc)
+
+
+def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostModel,
+                periphery: DataCard, technology, n_items: int, scenario: str = "resident",
+                in_bits_per_item: float = 0.0, out_bits_per_item: float = 0.0,
+                batch_presets: bool = True) -> Ledger:
+    """The CRAM ledger of ``n_items`` rows of work, scaled from one simulated array pass.
+
+    ``run`` is the execution of ``program`` on one array (its ``active_rows`` rows); per-row
+    quantities (gate and write energies) scale with ``n_items``, per-pass quantities (line
+    charging of whole columns, decoders, cycle times) with the number of array passes.
+    in/out_bits_per_item: bits moved between host and array per item (data in is booked
+    only in the "streamed" scenario).
+    """
+    if scenario not in SCENARIOS:
+        raise ParameterError(f"scenario = {scenario!r} is unknown; known: {list(SCENARIOS)}")
+    R_arr = int(periphery["array.rows"])
+    A = run.active_rows
+    if A < 1:
+        raise ParameterError("the simulated run has no active rows")
+    per_row = n_items / A                       # scale from the simulated rows to N items
+    passes = math.ceil(n_items / R_arr)         # array passes of R_arr rows
+    rounds = math.ceil(passes / int(periphery["array.parallel_arrays"]))
+    led = Ledger("CRAM", workload)
+    cyc = CycleCounts.of(program, batch_presets)
+
+    # -- cell energies (per row, from the circuits layer) ----------------------------------
+    used = sorted(run.gate_evaluations)
+    missing = [g for g in used if g not in costs.gates]
+    if missing:
+        led.pending.append(f"gate energy and latency of {', '.join(missing)}: " +
+                           "; ".join(costs.pending or [f"{g}: {costs.infeasible.get(g, '?')}"
+                                                       for g in missing]))
+    else:
+        split_keys = None
+        if all(costs.gates[g].breakdown for g in used):
+            split_keys = sorted(set().union(*(costs.gates[g].breakdown for g in used)))
+        if split_keys:
+            for part in split_keys:
+                e = sum(float(run.pattern_counts[g] @ costs.gates[g].breakdown.get(
+                    part, np.zeros_like(costs.gates[g].energy_by_pattern))) for g in used)
+                led.add(f"gate_{part}", f"gate current: {part}", "cell", e * per_row,
+                        run.total_gate_evaluations * per_row, math.nan, costs.source)
+        else:
+            e = sum(float(run.pattern_counts[g] @ costs.gates[g].energy_by_pattern)
+                    for g in used)
+            n_ev = run.total_gate_evaluations * per_row
+            led.add("gate_current", "gate current through MTJs, access transistors and "
+                    "line resistance (circuits source energy, pattern-weighted)", "cell",
+                    e * per_row, n_ev, e * per_row / n_ev if n_ev else math.nan,
+                    costs.source)
+    for purpose, key, label in (("preset", "preset_writes", "preset writes of gate outputs"),
+                                ("constant", "constant_writes",
+                                 "constant writes (weights, thresholds, zero column)")):
+        cols = {v: n for (v, p), n in cyc.write_columns.items() if p == purpose}
+        if not cols:
+            continue
+        if not all(v in costs.writes for v in cols):
+            led.pending.append(f"{label}: write costs not available ("
+                               f"{'; '.join(costs.pending) or 'missing'})")
+            continue
+        cells = sum(cols.values()) * A
+        e = sum(n * A * costs.writes[v].energy for v, n in cols.items())
+        led.add(key, label, "cell", e * per_row, cells * per_row,
+                e / cells if cells else math.nan, costs.writes[next(iter(cols))].source)
+
+    # -- periphery: line charging and decoders (per array pass) ----------------------------
+    tech = technology
+    R_lines = R_arr                       # BSL / WL span the whole array height
+    c_bsl, c_wl = tech.c_bsl_cell, tech.c_wl_cell
+    c_ll_row = tech.get("wire", "capacitance_per_length") * tech.get("cell", "column_pitch") \
+        * periphery["array.cols"]
+    vdd = tech.v_dd
+    dec_wire = tech.get("wire", "capacitance_per_length") * tech.get("cell", "column_pitch") \
+        * periphery["array.cols"]
+    e_dec = periphery["periphery.decoder_wires"] * dec_wire * vdd ** 2
+    tech_src = f"technology card {tech.name!r} ({tech.path})"
+    if all(g in costs.gates for g in cyc.gate_cycles):
+        e_bsl = sum(n * cyc.bsl_gate[g] * R_lines * c_bsl * costs.gates[g].v_operating ** 2
+                    for g, n in cyc.gate_cycles.items())
+        # every item's row charges its own logic line once per gate cycle
+        e_ll = sum(n * n_items * c_ll_row * costs.gates[g].v_operating ** 2
+                   for g, n in cyc.gate_cycles.items())
+    else:
+        e_bsl = e_ll = None
+    n_sel_gate = sum(n * (cyc.bsl_gate[g] + 1) for g, n in cyc.gate_cycles.items())
+    n_sel_write = sum(cyc.write_columns.values())
+    if costs.writes and all(v in costs.writes for v, _ in cyc.write_columns):
+        e_bsl_w = sum(n * R_lines * c_bsl * costs.writes[v].voltage ** 2
+                      for (v, _), n in cyc.write_columns.items())
+    else:
+        e_bsl_w = None if cyc.write_columns else 0.0
+    if e_bsl is None or e_bsl_w is None:
+        led.pending.append("bit-select and logic-line charging: needs the gate and write "
+                           "voltages from circuits")
+    else:
+        led.add("bsl_charging", "bit-select-line charging (C V^2 per swing)", "periphery",
+                (e_bsl + e_bsl_w) * passes, math.nan, math.nan, tech_src)
+        led.add("logic_line_charging", "logic-line charging (upper bound, V_LL <= V_gate)",
+                "periphery", e_ll, math.nan, math.nan, tech_src)
+    n_wl = n_sel_gate + n_sel_write
+    led.add("wordline_charging", "word-line charging (wire + access-transistor gates, V_DD)",
+            "periphery", n_wl * R_lines * c_wl * vdd ** 2 * passes, n_wl * passes,
+            R_lines * c_wl * vdd ** 2, tech_src)
+    led.add("column_decoders", "column decoders (predecode lines, V_DD)", "periphery",
+            n_wl * e_dec * passes, n_wl * passes, e_dec,
+            periphery.item("periphery.decoder_wires").source)
+
+    # -- data movement ---------------------------------------------------------------------
+    io = periphery["interface.io_energy_per_bit"]
+    bits_in = in_bits_per_item * n_items if scenario == "streamed" else 0.0
+    bits_out = out_bits_per_item * n_items
+    if bits_in:
+        led.add("data_in_array", "data in: array writes of operands", "data movement",
+                bits_in * periphery["periphery.write_energy_per_bit"], bits_in,
+                periphery["periphery.write_energy_per_bit"],
+                periphery.item("periphery.write_energy_per_bit").source)
+        led.add("data_in_io", "data in: host I/O", "data movement", bits_in * io, bits_in, io,
+                periphery.item("interface.io_energy_per_bit").source)
+    if bits_out:
+        led.add("data_out_array", "data out: array reads (sense amplifiers, decoders)",
+                "data movement", bits_out * periphery["periphery.read_energy_per_bit"],
+                bits_out, periphery["periphery.read_energy_per_bit"],
+                periphery.item("periphery.read_energy_per_bit").source)
+        led.add("data_out_io", "data out: host I/O", "data movement", bits_out * io, bits_out,
+                io, periphery.item("interface.io_energy_per_bit").source)
+
+    # -- latency ---------------------------------------------------------------------------
+    setup = periphery["periphery.cycle_setup_time"]
+    if all(g in costs.gates for g in cyc.gate_cycles):
+        t_gate = sum(n * (costs.gates[g].latency + setup) for g, n in cyc.gate_cycles.items())
+        led.add_latency("gate_cycles", f"{sum(cyc.gate_cycles.values())} gate cycles x "
+                        f"{rounds} rounds", t_gate * rounds, costs.source)
+    else:
+        led.pending.append("gate-cycle latency: gate pulse widths from circuits")
+    if cyc.write_cycles:
+        if costs.writes:
+            t_w = max(w.latency for w in costs.writes.values()) + setup
+            led.add_latency("write_cycles", f"{cyc.write_cycles} batched write cycles x "
+                            f"{rounds} rounds", cyc.write_cycles * t_w * rounds,
+                            costs.writes[next(iter(costs.writes))].source)
+        else:
+            led.pending.append("write-cycle latency: write pulse widths from circuits")
+    bw = periphery["interface.io_bandwidth"]
+    if bits_in:
+        led.add_latency("data_in", "operand transfer over the host interface", bits_in / bw,
+                        periphery.item("interface.io_bandwidth").source)
+    if bits_out:
+        led.add_latency("data_out", "result transfer over the host interface", bits_out / bw,
+                        periphery.item("interface.io_bandwidth").source)
+    led.notes.append(f"{n_items} items on {R_arr}-row arrays: {passes} array passes, "
+                     f"{int(periphery['array.parallel_arrays'])} arrays in parallel -> "
+                     f"{rounds} sequential rounds; scenario {scenario!r}: {SCENARIOS[scenario]}")
+    return led
