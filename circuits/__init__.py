@@ -11,7 +11,8 @@ Public API (SI units: V, A, s, J, ohm)::
                        technology="45nm", rows=1, ...) -> GateOperatingPoint
 
     GateOperatingPoint fields: gate, v_min, v_max (critical-current window of this network, V),
-      v_operating (V, magnitude; None if infeasible), pulse_width (s), error_rate_by_pattern
+      v_operating (V, magnitude) and pulse_width (s): the optimum if feasible, else the point
+      of least max error (feasible = False, reason says why); error_rate_by_pattern
       ({"01": p, ...}, input 0 first, logic 0 = P), max_error_rate, energy_by_pattern (J per
       gate), mean_energy (J, inputs uniform), latency (s), feasible, reason, target_error,
       rows, direction ("P-AP"/"AP-P" of the output), current_sign (llg sign of the output

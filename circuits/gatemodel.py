@@ -21,8 +21,8 @@ Error probability (tables only, tablesource.py), for pulse width t:
 * output: a pattern that must switch fails with WER(|I_out|, t) in the output's direction; one
   that must not switch fails with P_sw(|I_out|, t);
 * input disturb: the gate current crosses the input stacks in the opposite sense
-  (gates.Gate.input_disturb_direction); inputs in the gate's preset state can switch with
-  P_sw(|I_in|, t) in that direction;
+  (gates.Gate.input_disturb_direction); inputs in the output's switched state can flip into
+  the preset state with P_sw(|I_in|, t) in that direction;
 * pattern error ``1 - (1 - e_out) prod_i (1 - e_in,i)`` (independent events).
 
 Energy per gate and pattern (J): the source energy ``E = int V I_source dt`` of the step with

@@ -82,15 +82,20 @@ class Gate:
 
     @property
     def input_disturb_direction(self) -> str:
-        """Direction the gate current pushes the *inputs*.
+        """Direction the gate current pushes the *inputs*: switched state -> preset state.
 
         Inputs and output are identical cells on the same lines; the current enters the
         inputs from their bit-select lines and leaves the output into its bit-select line, so
-        it crosses the input stacks in the opposite sense to the output stack. Inputs in the
-        output's switched state are safe; inputs in the preset state can be disturbed
-        toward the other state.
+        it crosses the input stacks in the opposite sense to the output stack. Inputs already
+        in the preset state are safe (the torque holds them there); inputs in the output's
+        switched state (logic ``1 - preset``) can be disturbed into the preset state.
         """
         return f"{self.switched_state}-{self.preset_state}"
+
+    @property
+    def disturbable_input(self) -> int:
+        """Logic value of the inputs the gate current can flip: ``1 - preset``."""
+        return 1 - self.preset
 
     @property
     def current_sign(self) -> int:

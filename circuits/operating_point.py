@@ -127,8 +127,9 @@ def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, 
     psw, psw_hi = src.p_switch(gate.direction, i_sw, t)
     out_err = np.where(sw, wer, psw)
     out_hi = np.where(sw, wer_hi, psw_hi)
-    # input disturb: inputs in the preset state, pushed toward the switched state
-    at_risk = (model.bits == gate.preset)[:, None, :] & np.ones_like(cur.inputs, dtype=bool)
+    # input disturb: inputs in the output's switched state, pushed toward the preset state
+    at_risk = (model.bits == gate.disturbable_input)[:, None, :] & \
+        np.ones_like(cur.inputs, dtype=bool)
     I_in = cur.inputs
     supported &= np.all(np.where(at_risk, I_in <= i_hi * (1 + 1e-9), True), axis=(0, 2))
     i_in = np.clip(I_in, i_lo, i_hi)
@@ -161,13 +162,12 @@ def _pulse_grid(src: TableSwitching, pulse_widths=None) -> np.ndarray:
             check_range("pulse_width", t, "s", lo, hi,
                         what="must lie inside the table's pulse_width axis")
         return np.unique(pw)
-    g = np.log(src.pulse_widths)
-    if g.size == 1:
-        return src.pulse_widths.copy()
-    fine = [g[0]]
-    for a, b in zip(g[:-1], g[1:]):
-        fine += list(np.linspace(a, b, 5)[1:])
-    return np.exp(np.array(fine))
+    tw = np.asarray(src.pulse_widths, dtype=float)
+    if tw.size == 1:
+        return tw.copy()
+    # the table's own widths exactly, plus three log-spaced widths inside each interval
+    inner = [np.exp(np.linspace(np.log(a), np.log(b), 5)[1:-1]) for a, b in zip(tw[:-1], tw[1:])]
+    return np.sort(np.concatenate([tw] + inner))
 
 
 class _Context:
@@ -214,7 +214,7 @@ def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
             output_current_by_pattern={p: float(terms["i_out"][k]) for k, p in enumerate(pats)})
         max_err = max(err.values())
         mean_e = float(np.mean(list(energy.values())))
-        latency = t + m.settle_time() if feasible else None
+        latency = t + m.settle_time()
     else:
         err, energy, max_err, mean_e, latency = {}, {}, math.nan, math.nan, None
     extra.setdefault("window_relative", ctx.window.relative)
@@ -224,7 +224,7 @@ def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
                                           (m.gate.direction, m.gate.input_disturb_direction)})
     return GateOperatingPoint(
         gate=m.gate.name, v_min=ctx.window.v_min, v_max=ctx.window.v_max,
-        v_operating=v if feasible else None, pulse_width=t if feasible else None,
+        v_operating=v, pulse_width=t,
         error_rate_by_pattern=err, max_error_rate=float(max_err), energy_by_pattern=energy,
         mean_energy=mean_e, latency=latency, feasible=feasible, reason=reason,
         target_error=target, rows=m.rows, direction=m.gate.direction,
@@ -302,8 +302,6 @@ def operating_point(gate, *, device=None, table=None, technology="45nm", rows: i
         terms = {k: (val[:, [closest[2]]] if isinstance(val, np.ndarray) and val.ndim == 2
                      else val) for k, val in closest[3].items()}
         terms["i_out"] = grid.currents.output[:, closest[2]]
-        extra.update(best_effort_voltage=float(v[closest[2]]),
-                     best_effort_pulse_width=closest[1])
         return _result(ctx, float(v[closest[2]]), closest[1], terms, False, reason,
                        target_error, extra)
     _, t, j = best
@@ -360,3 +358,35 @@ def _why_not(ctx: _Context, closest, target: float) -> str:
         parts.append(f"the table's Monte Carlo statistics resolve error rates only down to "
                      f"{res:.2g}, above the target: use a Fokker-Planck WER or more trials")
     return "; ".join(parts)
+
+
+def error_curves(gate, pulse_width: float, *, device=None, table=None, technology="45nm",
+                 rows: int = 1, temperature=None, variation=None, n_voltages: int = 121,
+                 voltages=None) -> dict:
+    """Per-pattern error probability and energy vs |V| at one pulse width (SI units).
+
+    Returns {"voltages" (V,), "patterns", "should_switch" (P,), "error" (P, V),
+    "output_error", "input_disturb", "energy" (P, V, J), "output_current" (P, V, A),
+    "window" (v_min, v_max), "table_voltage_range"}. Default voltages span the range the table
+    covers for this gate; explicit ones must lie inside it.
+    """
+    ctx = _Context(gate, device, table, technology, rows, temperature, variation)
+    lo, hi = ctx.src.pulse_width_range
+    t = check_range("pulse_width", pulse_width, "s", lo, hi,
+                    what="must lie inside the table's pulse_width axis")
+    if voltages is None:
+        if not ctx.v_lo < ctx.v_hi:
+            raise ParameterError("the table's current axis cannot hold this gate's currents "
+                                 "at any voltage")
+        v = np.linspace(ctx.v_lo, ctx.v_hi, n_voltages)
+    else:
+        v = np.array([ctx.check_voltage(x) for x in np.atleast_1d(voltages)])
+    cur = ctx.model.currents(v)
+    terms = _pattern_terms(ctx.model, ctx.src, cur, t)
+    return {"voltages": v, "pulse_width": t, "patterns": ctx.model.patterns,
+            "should_switch": ctx.model.switching.copy(), "error": terms["err"],
+            "output_error": terms["out_err"], "input_disturb": terms["in_err"],
+            "energy": terms["energy"], "output_current": cur.output,
+            "supported": terms["supported"],
+            "window": (ctx.window.v_min, ctx.window.v_max),
+            "table_voltage_range": (ctx.v_lo, ctx.v_hi)}
