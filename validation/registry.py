@@ -19,7 +19,7 @@ from typing import Callable, Optional
 import typer
 
 #: Modules that register cases when imported (one per physics area).
-CASE_MODULES = ["validation.cases_llg", "validation.cases_switching"]
+CASE_MODULES = ["validation.cases_llg", "validation.cases_switching", "validation.cases_circuits"]
 
 
 @dataclass
