@@ -767,3 +767,33 @@ def relaxation_rate(delta: float, reduced_current: float = 0.0, h: float = 0.0,
     l_c = Grid(delta, n).operator(c).eigenvalues()[0]
     l_f = Grid(delta, 2 * n).operator(c).eigenvalues()[0]
     return l_f + (l_f - l_c) / 3.0, abs(l_f - l_c) / 3.0
+
+
+def escape_time_reduced(delta: float, reduced_current: float = 0.0, h: float = 0.0,
+                        n_cells: int | None = None) -> float:
+    """Mean escape time (in tau_D) out of the starting well v < 0, from the FP spectrum.
+
+    Two-state reduction of the slowest mode: lambda1 = k_out + k_back and detailed balance
+    k_back / k_out = P_st(v < 0) / P_st(v > 0), so 1/k_out = 1 / (lambda1 (1 - P_st(v < 0))).
+    At zero current and field this is 2 / lambda1, the well lifetime. c = h + i as in
+    :func:`relaxation_rate` (v = target u: positive i drives out of the start well).
+    """
+    lam1, _ = relaxation_rate(delta, reduced_current, h, n_cells)
+    n = default_cells(delta) if n_cells is None else int(n_cells)
+    grid = Grid(delta, 2 * n)
+    lw = grid.operator(h + reduced_current).logw
+    w_start = math.exp(logsumexp(lw[grid.start]) - logsumexp(lw))
+    return 1.0 / (lam1 * (1.0 - w_start))
+
+
+def wer_reduced(delta: float, reduced_current: float, s, *, h: float = 0.0,
+                relaxation: float = 0.0, n_cells: int | None = None):
+    """WER in reduced units: pulse lengths ``s`` and ``relaxation`` in tau_D, i = I/Ic0 > 0
+    drives out of the start well. Returns (wer, rel_error) arrays (see WERResult)."""
+    check_range("delta", delta, "1", 0.0, 5000.0, lo_open=True, what="thermal stability factor")
+    model = ReducedModel(delta=float(delta), tau_d=1.0, h=float(h), i_per_ampere=1.0)
+    n = default_cells(delta) if n_cells is None else int(n_cells)
+    s = np.atleast_1d(np.asarray(s, dtype=float))
+    w_c = _Solver(model, 1, n, relaxation).wer(reduced_current, s)
+    w_f = _Solver(model, 1, 2 * n, relaxation).wer(reduced_current, s)
+    return _richardson_log(w_c, w_f)

@@ -19,7 +19,8 @@ from typing import Callable, Optional
 import typer
 
 #: Modules that register cases when imported (one per physics area).
-CASE_MODULES = ["validation.cases_llg", "validation.cases_switching", "validation.cases_circuits"]
+CASE_MODULES = ["validation.cases_llg", "validation.cases_switching", "validation.cases_circuits",
+                "validation.cases_tables", "validation.cases_fp"]
 
 
 @dataclass
