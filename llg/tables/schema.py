@@ -214,6 +214,9 @@ def atomic_output(path: Path):
         yield Path(tmp)
         with open(tmp, "rb+") as fh:  # make the bytes durable before the rename
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide a shared table
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
