@@ -170,11 +170,23 @@ def _pulse_grid(src: TableSwitching, pulse_widths=None) -> np.ndarray:
     return np.sort(np.concatenate([tw] + inner))
 
 
+#: Device parameters a what-if study may change on the circuit side only: a current-driven
+#: table's switching statistics do not depend on them (they set resistances, not torques).
+CIRCUIT_ONLY = ("RA", "TMR0", "V_half")
+
+
 class _Context:
     """Model + table + voltage range of one gate setting."""
 
-    def __init__(self, gate, device, table, technology, rows, temperature, variation):
+    def __init__(self, gate, device, table, technology, rows, temperature, variation,
+                 circuit_overrides=None):
         self.src, self.device = resolve_source(device, table, temperature, variation)
+        if circuit_overrides:
+            bad = set(circuit_overrides) - set(CIRCUIT_ONLY)
+            if bad:
+                raise ParameterError(f"circuit_overrides may change only {', '.join(CIRCUIT_ONLY)}"
+                                     f" (resistance, not switching); got {sorted(bad)}")
+            self.device = self.device.with_(**circuit_overrides)
         self.model = GateModel(gate, self.device, technology, rows)
         gate = self.model.gate
         self.src.require(gate.direction)
@@ -262,13 +274,20 @@ def evaluate_gate(gate, voltage: float, pulse_width: float, *, device=None, tabl
 
 def operating_point(gate, *, device=None, table=None, technology="45nm", rows: int = 1,
                     target_error: float = 1e-6, temperature=None, variation=None,
-                    pulse_widths=None, n_voltages: int = 161) -> GateOperatingPoint:
-    """The (V, t) of least mean energy with max pattern error <= target_error (module doc)."""
+                    pulse_widths=None, n_voltages: int = 161,
+                    circuit_overrides: dict | None = None) -> GateOperatingPoint:
+    """The (V, t) of least mean energy with max pattern error <= target_error (module doc).
+
+    circuit_overrides : what-if values of RA, TMR0 or V_half for the circuit only (e.g.
+    ``{"TMR0": 3.0}``); the switching statistics stay the table's, which is exact for a
+    current-driven table (resistance does not enter the current-driven dynamics).
+    """
     check_range("target_error", target_error, "1", 0.0, 1.0, lo_open=True, hi_open=True,
                 what="largest acceptable error probability of any input pattern")
     if isinstance(n_voltages, bool) or not isinstance(n_voltages, int) or n_voltages < 5:
         raise ParameterError(f"n_voltages = {n_voltages!r} must be an integer >= 5")
-    ctx = _Context(gate, device, table, technology, rows, temperature, variation)
+    ctx = _Context(gate, device, table, technology, rows, temperature, variation,
+                   circuit_overrides)
     m, src = ctx.model, ctx.src
     if not ctx.v_lo < ctx.v_hi:
         return _result(ctx, None, None, None, False,

@@ -121,26 +121,68 @@ def _critical_patterns(gate: Gate):
 def edge_voltages(net, row_bits, output_logic, test_row, i_c: float, v_start) -> np.ndarray:
     """Gate voltages (V) at which the output current of ``test_row`` equals ``i_c`` (A).
 
-    Fixed-point iteration V <- V I_c / I_out(V) on the whole batch; the output current is
-    monotone and nearly proportional to V, so this converges in a few network solves.
+    Root of ``f(x) = ln I_out(e^x) - ln I_c`` in x = ln V, for the whole batch at once: the
+    current is monotone in V, so a bracket is grown from the start value (steps of ``-1.5 f``,
+    the slope of ln I vs ln V being about 1) and closed by regula falsi with the Illinois
+    modification (superlinear and never leaving the bracket: bias-dependent TMR can make
+    ln I steeper than ln V, where a plain fixed-point iteration oscillates). An edge beyond
+    ``V_SEARCH_MAX`` is unreachable and returned as inf.
     """
-    v = np.array(v_start, dtype=float)
-    done = np.zeros(v.shape, dtype=bool)
-    for _ in range(_EDGE_ITER):
-        sol = net.solve(v, row_bits, output_logic)
-        i = sol.output_current[:, test_row]
+    x = np.log(np.asarray(v_start, dtype=float))
+    x_max = math.log(V_SEARCH_MAX)
+
+    def f(xv):
+        i = net.solve(np.exp(xv), row_bits, output_logic).output_current[:, test_row]
         if np.any(i <= 0):
             raise ParameterError("the gate network delivers no output current; check the "
                                  "technology data")
-        v_new = np.where(done, v, v * i_c / i)
-        unreachable = v_new > V_SEARCH_MAX
-        done |= unreachable
-        v_new = np.where(unreachable, V_SEARCH_MAX, v_new)
-        if np.all(done | (np.abs(v_new / v - 1.0) < _EDGE_RTOL)):
-            return np.where(unreachable | (v_new >= V_SEARCH_MAX), np.inf, v_new)
-        v = v_new
-    raise ParameterError("the window edge search did not converge; the output current is not "
-                         "monotone in the gate voltage for these parameters")
+        return np.log(i) - math.log(i_c)
+
+    fx = f(x)
+    lo = np.where(fx < 0, x, -np.inf)
+    flo = np.where(fx < 0, fx, np.nan)
+    hi = np.where(fx >= 0, x, np.inf)
+    fhi = np.where(fx >= 0, fx, np.nan)
+    unreachable = np.zeros(x.shape, dtype=bool)
+    for _ in range(_EDGE_ITER):          # grow the brackets
+        need = ~(np.isfinite(lo) & np.isfinite(hi)) & ~unreachable
+        if not need.any():
+            break
+        # step toward the edge; at least 1e-9 in ln V so a start on the edge still brackets
+        step = np.where(fx < 0, 1.0, -1.0) * np.maximum(1.5 * np.abs(fx), 1e-9)
+        x = np.where(need, np.minimum(x + step, x_max), x)
+        fx = f(x)
+        below = need & (fx < 0)
+        above = need & (fx >= 0)
+        lo, flo = np.where(below, x, lo), np.where(below, fx, flo)
+        hi, fhi = np.where(above, x, hi), np.where(above, fx, fhi)
+        unreachable |= below & (x >= x_max)
+    else:
+        raise ParameterError("the window edge search could not bracket the edge")
+    side = np.zeros(x.shape, dtype=int)  # Illinois: which end was kept last (-1 lo, +1 hi)
+    for _ in range(_EDGE_ITER):
+        active = ~unreachable
+        width = np.where(active, hi - lo, 0.0)
+        if np.all(width < _EDGE_RTOL):
+            break
+        flo_s = np.where(active, flo, -1.0)
+        fhi_s = np.where(active, fhi, 1.0)
+        x = np.where(active, (lo * fhi_s - hi * flo_s) / (fhi_s - flo_s), x)
+        fx = f(x)
+        exact = active & (fx == 0)
+        below = active & (fx < 0)
+        above = active & (fx > 0)
+        lo = np.where(below | exact, x, lo)
+        hi = np.where(above | exact, x, hi)
+        # Illinois: halve the stale end's value when the same end survives twice
+        fhi = np.where(below & (side == -1), 0.5 * fhi, np.where(above, fx, fhi))
+        flo = np.where(above & (side == 1), 0.5 * flo, np.where(below, fx, flo))
+        side = np.where(below, -1, np.where(above, 1, side))
+    else:
+        raise ParameterError("the window edge search did not converge; the output current is "
+                             "not monotone in the gate voltage for these parameters")
+    v = np.exp(0.5 * (lo + hi))
+    return np.where(unreachable, np.inf, v)
 
 
 def gate_window(gate, device="default", technology=None, rows: int = 1, *,
