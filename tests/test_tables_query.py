@@ -1,7 +1,6 @@
 """Table files and queries on synthetic tables (no simulation): layout, xarray, interpolation
 exactness, monotonicity, range errors, damaged or foreign files."""
 import json
-import math
 import subprocess
 import sys
 

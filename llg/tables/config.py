@@ -36,7 +36,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import math
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -409,8 +408,3 @@ def load_config(path: str | Path) -> TableConfig:
         return config_from_dict(data, p.resolve().parent, text)
     except ParameterError as exc:
         raise ParameterError(f"table config {p}: {exc}") from None
-
-
-def check_finite(name: str, x) -> None:  # small shared helper for query inputs
-    if not all(math.isfinite(v) for v in np.ravel(x)):
-        raise ParameterError(f"{name} contains a non-finite value")

@@ -40,7 +40,7 @@ from ..errors import ParameterError
 from ..switching import DIRECTIONS
 from .config import AXES
 from .interp import bracket, isotonic_rows, pchip_rows
-from .schema import DEVICE_QUANTITIES, POINT_GROUPS, POINT_QUANTITIES, QUANTITIES, open_checked
+from .schema import POINT_GROUPS, POINT_QUANTITIES, QUANTITIES, open_checked
 
 #: Relative slack when checking that a query lies on the grid (float round-off).
 _EDGE_RTOL = 1e-9
@@ -201,8 +201,9 @@ class Table:
         amp = current if amp_name == "current" else voltage
         other = voltage if amp_name == "current" else current
         if other is not None:
+            wrong = "voltage" if amp_name == "current" else "current"
             raise ParameterError(f"this table's amplitude axis is {amp_name}; query with "
-                                 f"{amp_name}=..., not {'voltage' if amp_name == 'current' else 'current'}")
+                                 f"{amp_name}=..., not {wrong}")
         if amp is None:
             raise ParameterError(f"{amp_name} is required ({AXES[amp_name][0]}, signed: "
                                  "negative for P-AP, positive for AP-P)")
@@ -408,4 +409,4 @@ def load_xarray(path: str | Path, group: str = "switching"):
     return xr.load_dataset(path, engine="h5netcdf", group=group)
 
 
-__all__ = ["Axis", "Table", "open_table", "load_xarray", "DEVICE_QUANTITIES"]
+__all__ = ["Axis", "Table", "open_table", "load_xarray"]
