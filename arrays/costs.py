@@ -69,7 +69,8 @@ class CostModel:
     gates: dict = field(default_factory=dict)        # name -> GateCost
     writes: dict = field(default_factory=dict)       # 0/1 -> WriteCost
     pending: list = field(default_factory=list)      # what is not available, in words
-    infeasible: dict = field(default_factory=dict)   # gate -> reason no operating point exists
+    infeasible: dict = field(default_factory=dict)   # gate -> why there is no operating point
+    off_target: dict = field(default_factory=dict)   # gate -> why its best point misses target
     parameters: dict = field(default_factory=dict)   # rows, target_error, table, ...
 
     def gate(self, name: str) -> GateCost:
@@ -87,6 +88,11 @@ class CostModel:
         return not self.pending and not self.infeasible and set(self.gates) == set(GATES) \
             and set(self.writes) == {0, 1}
 
+    @property
+    def meets_target(self) -> bool:
+        """True if complete and every gate reaches the target error rate."""
+        return self.complete and not self.off_target
+
     def has_gates(self, names) -> bool:
         return all(n in self.gates for n in names)
 
@@ -99,7 +105,7 @@ class CostModel:
     def summary(self) -> dict:
         return {"name": self.name, "device": self.device, "source": self.source,
                 "parameters": self.parameters, "pending": list(self.pending),
-                "infeasible": dict(self.infeasible),
+                "infeasible": dict(self.infeasible), "off_target": dict(self.off_target),
                 "gates": {n: {"v_operating": c.v_operating, "pulse_width": c.pulse_width,
                               "latency": c.latency,
                               "mean_energy": float(np.mean(c.energy_by_pattern)),
@@ -141,11 +147,15 @@ def write_cost_from_operating_point(op, value: int, source: str) -> WriteCost:
 
 @functools.lru_cache(maxsize=16)
 def circuit_costs(device: str = "default", table: str | None = None, rows: int = 1024,
-                  target_error: float = 1e-6, technology: str | None = None) -> CostModel:
+                  target_error: float = 1e-6, technology: str | None = None,
+                  gates: tuple | None = None) -> CostModel:
     """Costs from the circuits layer at its optimized operating points (cached per args).
 
-    Gates for which circuits finds no operating point go to ``infeasible`` with the reason;
-    anything circuits does not provide goes to ``pending``.
+    Gates for which circuits finds no operating point at all go to ``infeasible``; gates whose
+    best point misses the target error keep their (real) costs and error rates and are listed
+    in ``off_target``; anything circuits does not provide goes to ``pending``. A
+    ParameterError from circuits (bad input, e.g. a table built for another device) is
+    raised, not hidden. ``gates`` restricts the model to some gates (faster).
     """
     params = {"rows": rows, "target_error": target_error, "table": table,
               "technology": technology}
@@ -163,19 +173,15 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
         kwargs["technology"] = technology
     model.source = (f"circuits.operating_point(device={device!r}, table={table!r}, rows={rows}, "
                     f"target_error={target_error:g})")
-    for name in GATES:
-        try:
-            op = op_fn(name, **kwargs)
-        except ParameterError as exc:
-            msg = str(exc)
-            if "device" in msg and "table" in msg:
-                raise    # a table built for another device: the user's error, say it
-            model.infeasible[name] = msg
-            continue
+    for name in (GATES if gates is None else [gate_spec(g).name for g in gates]):
+        # a ParameterError here is bad input (e.g. a table built for another device): raise it
+        op = op_fn(name, **kwargs)
         if getattr(op, "v_operating", None) is None:
-            model.infeasible[name] = getattr(op, "reason", "no operating point")
+            model.infeasible[name] = str(getattr(op, "reason", "no operating point"))
             continue
         model.gates[name] = gate_cost_from_operating_point(op)
+        if not getattr(op, "feasible", True):
+            model.off_target[name] = str(getattr(op, "reason", "misses the target error"))
     wfn = getattr(circuits, "write_operating_point", None)
     if wfn is None:
         model.pending.append("preset (single-cell write) costs: circuits.write_operating_point "

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from llg.errors import ParameterError
+from llg.errors import ParameterError, check_range
 
 from .costs import CostModel
 from .executor import RunResult
@@ -161,12 +161,14 @@ class CycleCounts:
 def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostModel,
                 periphery: DataCard, technology, n_items: int, scenario: str = "resident",
                 in_bits_per_item: float = 0.0, out_bits_per_item: float = 0.0,
-                batch_presets: bool = True) -> Ledger:
+                utilization: float = 1.0, batch_presets: bool = True) -> Ledger:
     """The CRAM ledger of ``n_items`` rows of work, scaled from one simulated array pass.
 
-    ``run`` is the execution of ``program`` on one array (its ``active_rows`` rows); per-row
-    quantities (gate and write energies) scale with ``n_items``, per-pass quantities (line
-    charging of whole columns, decoders, cycle times) with the number of array passes.
+    ``run`` is the execution of ``program`` on one array (its ``active_rows`` rows). Items
+    fill ``utilization`` of each array's rows, so ``passes = ceil(N / (R u))``; every row of
+    a used array computes (there is no per-row enable), so per-row quantities (gate and
+    write energies, logic lines) scale with ``passes * R`` computing rows and per-pass
+    quantities (bit-select and word lines, decoders, cycle times) with ``passes``.
     in/out_bits_per_item: bits moved between host and array per item (data in is booked
     only in the "streamed" scenario).
     """
@@ -176,8 +178,14 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
     A = run.active_rows
     if A < 1:
         raise ParameterError("the simulated run has no active rows")
-    per_row = n_items / A                       # scale from the simulated rows to N items
-    passes = math.ceil(n_items / R_arr)         # array passes of R_arr rows
+    check_range("utilization", utilization, "", 0.0, 1.0, lo_open=True,
+                what="fraction of each array's rows holding useful items")
+    rows_per_pass = max(1, int(R_arr * utilization))
+    passes = math.ceil(n_items / rows_per_pass)          # array passes
+    # every row of a used array evaluates every gate: the word lines that select the gate's
+    # columns run along the columns through all rows (no per-row enable in logic mode)
+    rows_computing = passes * R_arr
+    per_row = rows_computing / A                # scale from the simulated rows
     rounds = math.ceil(passes / int(periphery["array.parallel_arrays"]))
     led = Ledger("CRAM", workload)
     cyc = CycleCounts.of(program, batch_presets)
@@ -186,9 +194,9 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
     used = sorted(run.gate_evaluations)
     missing = [g for g in used if g not in costs.gates]
     if missing:
-        led.pending.append(f"gate energy and latency of {', '.join(missing)}: " +
-                           "; ".join(costs.pending or [f"{g}: {costs.infeasible.get(g, '?')}"
-                                                       for g in missing]))
+        why = "no circuits operating point" if any(g in costs.infeasible for g in missing) \
+            else "; ".join(p for p in costs.pending if "gate" in p) or "not in the cost model"
+        led.pending.append(f"gate energy and latency of {', '.join(missing)}: {why}")
     else:
         split_keys = None
         if all(costs.gates[g].breakdown for g in used):
@@ -214,8 +222,8 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
         if not cols:
             continue
         if not all(v in costs.writes for v in cols):
-            led.pending.append(f"{label}: write costs not available ("
-                               f"{'; '.join(costs.pending) or 'missing'})")
+            led.pending.append(f"{label}: single-cell write costs not available from "
+                               "circuits")
             continue
         cells = sum(cols.values()) * A
         e = sum(n * A * costs.writes[v].energy for v, n in cols.items())
@@ -236,8 +244,8 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
     if all(g in costs.gates for g in cyc.gate_cycles):
         e_bsl = sum(n * cyc.bsl_gate[g] * R_lines * c_bsl * costs.gates[g].v_operating ** 2
                     for g, n in cyc.gate_cycles.items())
-        # every item's row charges its own logic line once per gate cycle
-        e_ll = sum(n * n_items * c_ll_row * costs.gates[g].v_operating ** 2
+        # every computing row charges its own logic line once per gate cycle
+        e_ll = sum(n * rows_computing * c_ll_row * costs.gates[g].v_operating ** 2
                    for g, n in cyc.gate_cycles.items())
     else:
         e_bsl = e_ll = None
@@ -306,7 +314,8 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
     if bits_out:
         led.add_latency("data_out", "result transfer over the host interface", bits_out / bw,
                         periphery.item("interface.io_bandwidth").source)
-    led.notes.append(f"{n_items} items on {R_arr}-row arrays: {passes} array passes, "
+    led.notes.append(f"{n_items} items on {R_arr}-row arrays at utilization {utilization:g}: "
+                     f"{passes} array passes, "
                      f"{int(periphery['array.parallel_arrays'])} arrays in parallel -> "
                      f"{rounds} sequential rounds; scenario {scenario!r}: {SCENARIOS[scenario]}")
     return led

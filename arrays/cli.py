@@ -1,0 +1,179 @@
+"""``cramsim report`` and ``cramsim array run``: the array layer's command-line face."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from llg.cli_util import emit_json, emit_table
+from llg.errors import ParameterError
+
+array_app = typer.Typer(help="Run CRAM programs on a simulated array.", no_args_is_help=True)
+
+DEVICE_OPT = typer.Option("default", "--device", "-d", help="Shipped device name or TOML path.")
+TABLE_OPT = typer.Option(None, "--table", help="Switching table (HDF5) built for the device "
+                         "(default: the device's shipped table).")
+
+
+def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
+           workload: Optional[list[str]] = typer.Option(
+               None, "--workload", "-w", help="Workload to evaluate (repeatable; default: all: "
+               "add32, mul16, mac8x16, popcount64, bnn_digits)."),
+           out: Path = typer.Option(Path("report"), "--out", help="Folder for report.md and "
+                                    "its PNG figures."),
+           json_out: bool = typer.Option(False, "--json", help="Print the JSON summary."),
+           periphery: str = typer.Option("cram_45nm", "--periphery", help="Peripherals card "
+                                         "(data/peripherals) name or path."),
+           baseline: Optional[list[str]] = typer.Option(
+               None, "--baseline", help="Baseline card(s) (data/baseline), repeatable; default "
+               "cpu_ddr4_45nm and near_memory_hbm2; the first is the headline."),
+           rows: Optional[int] = typer.Option(None, "--rows", help="Rows per array (default: "
+                                              "the peripherals card's)."),
+           target_error: float = typer.Option(1e-6, "--target-error", help="Gate error rate "
+                                              "the circuits optimizer aims for."),
+           seed: int = typer.Option(0, "--seed", help="Seed for inputs and device errors."),
+           no_sweep: bool = typer.Option(False, "--no-sweep", help="Skip the accuracy vs error "
+                                         "rate sweep (faster).")):
+    """Compare CRAM with a conventional processor on every workload and write DIR/report.md.
+
+    Energy and latency per workload for CRAM (data resident in the arrays, or streamed in) and
+    the baselines, their ratios, the breakdown by ledger item, accuracy with device errors,
+    the sensitivity of the energy ratio, and which published claims the model reproduces.
+    --json prints {"workloads": [{"name", "cram_energy" (J), "baseline_energy" (J),
+    "energy_ratio", "cram_latency" (s), "baseline_latency" (s), "speedup", "accuracy"}...],
+    "claims", "setup", "pending"} (null where a CRAM number is pending).
+    """
+    from .evaluate import DEFAULT_BASELINES, make_setup
+    from .report import build_report
+    from .workloads import get_workload
+
+    for w in workload or []:
+        get_workload(w)          # unknown names fail before any slow work
+    say = (lambda m: None) if json_out else (lambda m: typer.echo(m, err=True))
+    say("loading cards and circuits operating points (cached per process)")
+    setup = make_setup(device, table, periphery=periphery,
+                       baselines=tuple(baseline) if baseline else DEFAULT_BASELINES,
+                       target_error=target_error, rows=rows, seed=seed)
+    payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say)
+    if json_out:
+        emit_json(payload)
+        return
+    rows_out = []
+    for w in payload["workloads"]:
+        rows_out.append((w["name"], _short(w["energy_ratio"], "x") if w["energy_ratio"]
+                         else "pending", _short(w["speedup"], "x") if w["speedup"]
+                         else "pending", f"accuracy {_short(w['accuracy'])}"))
+    emit_table("energy ratio and speedup (baseline / CRAM, headline)", rows_out)
+    for p in payload["pending"]:
+        typer.echo(f"pending: {p}")
+    typer.echo(f"report: {payload.get('report')}")
+
+
+def _short(x, suffix=""):
+    return "-" if x is None else f"{x:.3g}{suffix}"
+
+
+@array_app.command("run")
+def array_run(program: str = typer.Option(..., "--program", "-p", help="Program: fa, add<n>, "
+                                           "mul<n>, mac<n>x<k>, popcount<n>, xnor<n>."),
+              rows: int = typer.Option(1024, "--rows", help="Array rows (all active)."),
+              cols: int = typer.Option(1024, "--cols", help="Array columns."),
+              errors: str = typer.Option("off", "--errors", help="on: inject the circuits "
+                                         "operating points' per-pattern errors; off: perfect."),
+              device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
+              target_error: float = typer.Option(1e-6, "--target-error",
+                                                 help="Gate error-rate target for circuits."),
+              ledger: bool = typer.Option(True, "--ledger/--no-ledger", help="Book energy and "
+                                          "latency (needs the circuits operating points)."),
+              seed: int = typer.Option(0, "--seed", help="Seed for inputs and errors."),
+              json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Run one program on random inputs in every row; check it against numpy; book its ledger.
+
+    JSON: {"program", "rows", "cols", "gates", "gate_counts", "cycles", "check":
+    {"correct_fraction", "matches_reference"}, "errors": {"on", "injected", ...},
+    "ledger" (one array pass, J and s), "wall_time" (s), "gate_bit_ops_per_s"}.
+    """
+    import numpy as np
+
+    from circuits.technology import load_technology
+
+    from .costs import circuit_costs
+    from .evaluate import program_stats
+    from .executor import run
+    from .ledger import cram_ledger, load_peripherals
+    from .programs import build
+    from .state import ArrayState
+
+    if errors not in ("on", "off"):
+        raise ParameterError(f"--errors = {errors!r} is invalid; valid: on, off")
+    k = build(program)
+    state = ArrayState(rows, cols)
+    k.program.check_fits(cols)
+    rng = np.random.default_rng(seed)
+    inputs = k.make_inputs(rng, rows)
+    for op, c in k.program.operands.items():
+        state.write_uint(c, inputs[op])
+    used = tuple(sorted(k.program.gate_counts()))
+    costs = None
+    if errors == "on" or ledger:
+        costs = circuit_costs(device, table, rows, target_error, None, used)
+    em = None
+    if errors == "on":
+        missing = [g for g in used if g not in costs.gates]
+        if missing:
+            why = "; ".join(f"{g}: {costs.infeasible.get(g, 'not available')}" for g in missing)
+            raise ParameterError(f"--errors on needs an operating point for every gate of "
+                                 f"{program}: {why} (try fewer --rows)")
+        em = costs.error_model()
+    res = run(k.program, state, errors=em, seed=seed)
+    ref = k.reference(inputs)
+    ok = np.ones(rows, dtype=bool)
+    for r, want in ref.items():
+        ok &= state.read_uint(k.program.results[r]) == want
+    st = program_stats(k.program)
+    out = {"program": k.program.name, "description": k.description, "rows": rows,
+           "cols": cols, "gates": st["gates"], "gate_counts": st["gate_counts"],
+           "columns_used": st["columns"],
+           "cycles": {"gate": st["gate_cycles"], "write": st["write_cycles"]},
+           "check": {"correct_fraction": float(ok.mean()),
+                     "matches_reference": bool(ok.all())},
+           "errors": {"on": errors == "on", "injected": res.injected_errors,
+                      "write_failures": res.write_failures,
+                      "source": em.source if em else None},
+           "wall_time": res.wall_time,
+           "gate_bit_ops_per_s": res.total_gate_evaluations / res.wall_time
+           if res.wall_time > 0 else None}
+    if ledger:
+        per = load_peripherals().with_values(array__rows=rows, array__cols=cols,
+                                             array__parallel_arrays=1)
+        tech = load_technology(per.meta.get("technology", "45nm"))
+        led = cram_ledger(workload=k.program.name, program=k.program, run=res, costs=costs,
+                          periphery=per, technology=tech, n_items=rows)
+        out["ledger"] = led.to_dict()
+        out["costs"] = costs.summary()
+    if json_out:
+        emit_json(out)
+        return
+    emit_table(f"{k.program.name} on {rows} x {cols}", [
+        ("gates per row", st["gates"]), ("gate cycles", st["gate_cycles"]),
+        ("write cycles", st["write_cycles"]), ("correct rows", float(ok.mean())),
+        ("injected errors", sum(res.injected_errors.values())),
+        ("gate-bit-ops/s", out["gate_bit_ops_per_s"] or 0.0)])
+    if ledger:
+        led_d = out["ledger"]
+        emit_table("ledger (one array pass)", [(i["label"], i["energy"], "J")
+                                               for i in led_d["items"]] +
+                   [("total", led_d["energy"], "J"), ("latency", led_d["latency"], "s")])
+        for p in led_d["pending"]:
+            typer.echo(f"pending: {p}", err=True)
+    if not ok.all() and errors == "off":
+        typer.echo("error: perfect-mode result differs from the numpy reference", err=True)
+        sys.exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``report`` and ``array run`` to the top-level app."""
+    app.command("report")(report)
+    app.add_typer(array_app, name="array")

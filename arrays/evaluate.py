@@ -1,0 +1,235 @@
+"""Evaluate workloads on CRAM and on the baselines: functional check, accuracy, ledgers.
+
+:func:`make_setup` gathers everything an evaluation depends on (device, switching table,
+technology and peripherals cards, baseline cards, the gate :class:`~arrays.costs.CostModel`)
+and :func:`evaluate` runs one workload: the program on one simulated array in perfect mode
+(its result must equal the independent reference), again with the device errors of the
+circuits operating points (the accuracy), then the CRAM ledgers (scenarios "resident" and
+"streamed") and the baseline ledgers.
+
+Headline comparison (the framing of the CRAM papers): CRAM with the data resident in the
+arrays against the processor fetching operands from DDR DRAM (``cpu_ddr4_45nm``). The other
+combinations are reported next to it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from llg.errors import ParameterError, check_range
+
+from .baseline import baseline_ledger, load_baseline
+from .costs import CostModel, circuit_costs
+from .executor import ErrorModel, RunResult, run
+from .ledger import SCENARIOS, Ledger, cram_ledger, load_peripherals
+from .program import schedule
+from .techdata import DataCard
+from .workloads import Workload, get_workload
+
+HEADLINE_SCENARIO = "resident"
+HEADLINE_BASELINE = "cpu_ddr4_45nm"
+DEFAULT_BASELINES = ("cpu_ddr4_45nm", "near_memory_hbm2")
+
+
+@dataclass
+class Setup:
+    """Everything an evaluation depends on (SI units inside the cards)."""
+
+    device: str
+    table: str | None
+    technology: object
+    periphery: DataCard
+    baselines: list
+    costs: CostModel
+    target_error: float
+    seed: int = 0
+
+    @property
+    def rows(self) -> int:
+        return int(self.periphery["array.rows"])
+
+    @property
+    def cols(self) -> int:
+        return int(self.periphery["array.cols"])
+
+    def describe(self) -> dict:
+        return {"device": self.device, "table": self.table,
+                "technology": getattr(self.technology, "name", str(self.technology)),
+                "periphery": self.periphery.name,
+                "baselines": [b.name for b in self.baselines],
+                "target_error": self.target_error, "seed": self.seed,
+                "rows": self.rows, "cols": self.cols,
+                "parallel_arrays": int(self.periphery["array.parallel_arrays"]),
+                "costs": self.costs.summary()}
+
+
+def make_setup(device: str = "default", table: str | None = None, *,
+               periphery: str = "cram_45nm", baselines=DEFAULT_BASELINES,
+               target_error: float = 1e-6, rows: int | None = None, seed: int = 0,
+               costs: CostModel | None = None) -> Setup:
+    """Load the cards and the circuits cost model (``rows`` overrides the card's rows)."""
+    from circuits.technology import load_technology
+
+    check_range("target_error", target_error, "", 0.0, 0.5, lo_open=True,
+                what="gate error rate the circuits optimizer aims for")
+    per = load_peripherals(periphery)
+    if rows is not None:
+        per = per.with_values(array__rows=int(check_range("rows", rows, "", 1, 1 << 20,
+                                                          what="rows per array")))
+    tech = load_technology(per.meta.get("technology", "45nm"))
+    bls = [load_baseline(b) for b in baselines]
+    if costs is None:
+        costs = circuit_costs(str(device), table, int(per["array.rows"]), float(target_error),
+                              tech.name)
+    return Setup(str(device), table, tech, per, bls, costs, float(target_error), int(seed))
+
+
+@dataclass
+class WorkloadResult:
+    """One workload on CRAM and the baselines."""
+
+    workload: Workload
+    functional_ok: bool
+    accuracy_perfect: float
+    accuracy_errors: float | None
+    run: RunResult
+    cram: dict                      # scenario -> Ledger
+    baseline: dict                  # baseline card name -> Ledger
+    stats: dict = field(default_factory=dict)
+    error_note: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.workload.name
+
+    def complete(self, scenario: str = HEADLINE_SCENARIO) -> bool:
+        return not self.cram[scenario].pending
+
+    def per_item(self, ledger: Ledger) -> tuple:
+        n = self.workload.n_items
+        return ledger.energy / n, ledger.latency
+
+    def ratio(self, scenario=HEADLINE_SCENARIO, baseline=HEADLINE_BASELINE) -> dict:
+        """Energy ratio (baseline / CRAM) and speedup; None where CRAM is incomplete."""
+        c, b = self.cram[scenario], self.baseline[baseline]
+        ok = not c.pending
+        return {"energy_ratio": b.energy / c.energy if ok and c.energy > 0 else None,
+                "speedup": b.latency / c.latency if ok and c.latency > 0 else None,
+                "energy_ratio_upper_bound": (b.energy / c.energy if not ok and c.energy > 0
+                                             else None),
+                "complete": ok}
+
+    def to_json(self, scenario=HEADLINE_SCENARIO, baseline=HEADLINE_BASELINE) -> dict:
+        c, b = self.cram[scenario], self.baseline[baseline]
+        r = self.ratio(scenario, baseline)
+        return {"name": self.name,
+                "cram_energy": c.energy if r["complete"] else None,
+                "baseline_energy": b.energy,
+                "energy_ratio": r["energy_ratio"],
+                "cram_latency": c.latency if r["complete"] else None,
+                "baseline_latency": b.latency,
+                "speedup": r["speedup"],
+                "accuracy": self.accuracy_errors,
+                "n_items": self.workload.n_items, "scenario": scenario, "baseline": baseline,
+                "functional_ok": self.functional_ok,
+                "accuracy_perfect": self.accuracy_perfect,
+                "pending": list(c.pending)}
+
+
+def program_stats(program) -> dict:
+    sch = schedule(program)
+    return {"gates": program.n_gates(), "gate_counts": program.gate_counts(),
+            "cell_writes_per_row": program.n_cell_writes(), "columns": program.n_cols,
+            "gate_cycles": len(sch.gate_sequence), "write_cycles": len(sch.write_cycles)}
+
+
+def evaluate(workload: Workload | str, setup: Setup, *, utilization: float = 1.0,
+             with_errors: bool = True) -> WorkloadResult:
+    """Run ``workload`` on a simulated array and book both sides (see module docstring)."""
+    wl = get_workload(workload) if isinstance(workload, str) else workload
+    inst = wl.make(setup.rows, setup.cols, setup.seed)
+    perfect_state = inst.state.copy()
+    res = run(inst.program, perfect_state, errors=None)
+    acc_perfect = inst.score(perfect_state)
+    functional_ok = bool(inst.check(perfect_state))
+    acc_err, note = None, ""
+    used = set(inst.program.gate_counts())
+    if with_errors and setup.costs.has_gates(used):
+        em = setup.costs.error_model()
+        err_state = inst.state.copy()
+        run(inst.program, err_state, errors=em, seed=setup.seed + 1)
+        acc_err = inst.score(err_state)
+        if not setup.costs.writes:
+            note = "preset write errors not included (write costs pending in circuits)"
+    elif with_errors:
+        missing = sorted(used - set(setup.costs.gates))
+        note = f"no error model for {', '.join(missing)} (circuits operating point missing)"
+    cram = {}
+    for sc in SCENARIOS:
+        cram[sc] = cram_ledger(workload=wl.name, program=inst.program, run=res,
+                               costs=setup.costs, periphery=setup.periphery,
+                               technology=setup.technology, n_items=wl.n_items, scenario=sc,
+                               in_bits_per_item=wl.in_bits,
+                               out_bits_per_item=wl.out_bits_for(sc), utilization=utilization)
+    base = {b.name: baseline_ledger(wl.name, wl.baseline, wl.n_items, b)
+            for b in setup.baselines}
+    return WorkloadResult(wl, functional_ok, acc_perfect, acc_err, res, cram, base,
+                          program_stats(inst.program), note)
+
+
+def accuracy_vs_error(workload: Workload | str, setup: Setup, rates, *,
+                      presets: bool = True) -> np.ndarray:
+    """Fraction of items correct when every gate (and preset) fails with probability p."""
+    wl = get_workload(workload) if isinstance(workload, str) else workload
+    inst = wl.make(setup.rows, setup.cols, setup.seed)
+    out = []
+    for i, p in enumerate(rates):
+        st = inst.state.copy()
+        run(inst.program, st, errors=ErrorModel.uniform(float(p), presets=presets),
+            seed=setup.seed + 100 + i)
+        out.append(inst.score(st))
+    return np.array(out)
+
+
+def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
+                scenario=HEADLINE_SCENARIO, baseline=HEADLINE_BASELINE) -> np.ndarray:
+    """Energy ratio (baseline / CRAM) when one quantity is scaled by each factor.
+
+    parameter: "cell" (gate and write energies: the switching energy), "periphery" (line
+    charging and decoders), "utilization" (fraction of each array's rows holding items; the
+    factor is the utilization itself), "dram" (the baseline's DRAM energy per access).
+    The ledgers are linear in these quantities, so no re-simulation is needed.
+    """
+    c, b = result.cram[scenario], result.baseline[baseline]
+    cats_c, cats_b = c.by_category(), b.by_category()
+    out = []
+    for f in factors:
+        f = float(f)
+        if parameter == "cell":
+            ec = c.energy + (f - 1) * cats_c.get("cell", 0.0)
+            eb = b.energy
+        elif parameter == "periphery":
+            ec = c.energy + (f - 1) * cats_c.get("periphery", 0.0)
+            eb = b.energy
+        elif parameter == "dram":
+            ec = c.energy
+            eb = b.energy + (f - 1) * sum(i.energy for i in b.items if i.key == "dram")
+        elif parameter == "utilization":
+            led = cram_ledger(workload=result.name, program=_program_of(result, setup),
+                              run=result.run, costs=setup.costs, periphery=setup.periphery,
+                              technology=setup.technology, n_items=result.workload.n_items,
+                              scenario=scenario, in_bits_per_item=result.workload.in_bits,
+                              out_bits_per_item=result.workload.out_bits_for(scenario),
+                              utilization=f)
+            ec, eb = led.energy, b.energy
+        else:
+            raise ParameterError(f"sensitivity parameter {parameter!r} unknown; known: cell, "
+                                 "periphery, utilization, dram")
+        out.append(eb / ec if ec > 0 else math.nan)
+    return np.array(out)
+
+
+def _program_of(result: WorkloadResult, setup: Setup):
+    return result.workload.make(setup.rows, setup.cols, setup.seed).program

@@ -1,0 +1,173 @@
+"""Workloads the report compares: what one item is, its CRAM program and its baseline cost.
+
+A workload couples (i) a CRAM program run row-parallel on an array, with inputs and an
+independent numpy reference that scores the result, (ii) the bits an item moves between host
+and memory and (iii) what the same item costs a conventional processor
+(:class:`~arrays.baseline.BaselineWork`, counted per item as a compiler would emit it).
+
+Registered workloads (``WORKLOADS``): ``add32``, ``mul16``, ``mac8x16``, ``popcount64`` and
+``bnn_digits``. New technologies (an analog crossbar, other memories) reuse the same
+workloads and baseline; they bring their own engine for the in-memory side.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from llg.errors import ParameterError
+
+from .baseline import BaselineWork
+from .program import Program
+from .programs import build
+from .state import ArrayState
+
+#: Default number of items per workload: a stream of 2^20 operations / images.
+DEFAULT_ITEMS = 1 << 20
+
+
+@dataclass
+class Instance:
+    """A program with its inputs written into a fresh array state and a scorer."""
+
+    program: Program
+    state: ArrayState
+    score: Callable           # (state after the run) -> fraction of items correct
+    check: Callable           # (state after a perfect run) -> equals the numpy reference?
+    reference_note: str = ""
+
+
+@dataclass
+class Workload:
+    """One workload (see module docstring). Bits are per item."""
+
+    name: str
+    description: str
+    make: Callable            # (rows, cols, seed) -> Instance
+    baseline: BaselineWork
+    in_bits: float            # operand bits per item (written in the "streamed" scenario)
+    out_bits: float           # result bits per item (read back in the "streamed" scenario)
+    host_bits: float = 0.0    # result bits the host needs even when data stays resident
+    n_items: int = DEFAULT_ITEMS
+    notes: list = field(default_factory=list)
+
+    def out_bits_for(self, scenario: str) -> float:
+        return self.out_bits if scenario == "streamed" else self.host_bits
+
+
+def _kernel_instance(name: str):
+    def make(rows: int, cols: int, seed: int) -> Instance:
+        k = build(name)
+        k.program.check_fits(cols)
+        state = ArrayState(rows, cols)
+        rng = np.random.default_rng(seed)
+        inputs = k.make_inputs(rng, rows)
+        for op, c in k.program.operands.items():
+            state.write_uint(c, inputs[op])
+        ref = k.reference(inputs)
+
+        def score(st: ArrayState) -> float:
+            ok = np.ones(rows, dtype=bool)
+            for r, want in ref.items():
+                ok &= st.read_uint(k.program.results[r]) == want
+            return float(ok.mean())
+
+        return Instance(k.program, state, score, lambda st: score(st) == 1.0,
+                        "numpy integer arithmetic on the same inputs")
+    return make
+
+
+_BNN_CACHE: dict = {}
+
+
+def bnn_model(hidden: int = 128, seed: int = 0):
+    """The trained digits BNN and its CRAM program (trained once per process)."""
+    key = (hidden, seed)
+    if key not in _BNN_CACHE:
+        from . import bnn
+        model = bnn.train(hidden=hidden, seed=seed)
+        _BNN_CACHE[key] = (model, bnn.build_program(model))
+    return _BNN_CACHE[key]
+
+
+def _bnn_instance(rows: int, cols: int, seed: int) -> Instance:
+    from . import bnn
+    model, program = bnn_model()
+    _, x_te, _, y_te = bnn.load_data()
+    n = min(rows, len(y_te))
+    x, y = x_te[:n], y_te[:n]
+    program.check_fits(cols)
+    state = ArrayState(n, cols)
+    for k, c in enumerate(program.operands["x"]):
+        state.write_column(c, x[:, k])
+
+    def predict(st: ArrayState) -> np.ndarray:
+        s = np.stack([st.read_uint(program.results[f"score{c}"]).astype(np.int64)
+                      for c in range(bnn.N_CLASSES)], axis=1)
+        return np.argmax(s, axis=1)
+
+    want = model.predict(x)
+    return Instance(program, state, lambda st: float(np.mean(predict(st) == y)),
+                    lambda st: bool(np.array_equal(predict(st), want)),
+                    "test-set labels (accuracy); numpy XNOR-popcount predictions (check)")
+
+
+def _bnn_baseline(hidden: int = 128) -> BaselineWork:
+    H, words = hidden, -(-hidden // 64)
+    per_unit = 6          # load weight word, xor, not/popcount prep, popcnt, compare, set bit
+    per_class = 3 * words + 1
+    return BaselineWork(
+        ops={("add", 64): 2 * H + 2 * words * 10, ("add", 8): H + 10 + 10},
+        instructions=per_unit * H + per_class * 10 + 2 * 10 + 4,
+        dram_bits=64 + 8, l1_bits=64 * H + H * 10 + 64,
+        description="bit-packed XNOR-popcount inference: per hidden unit one 64-bit XOR, one "
+                    "POPCNT and one compare; per class two words of the same; argmax",
+        assumptions=["baseline BNN: bitwise XOR/XNOR and POPCNT charged as a 64-bit integer "
+                     "add (Horowitz lists no logic-op energy; both are simpler than an add)",
+                     "baseline BNN: weights (1.2 kB) stay in the L1 cache, only the 64-bit "
+                     "image comes from DRAM and an 8-bit label goes back"])
+
+
+WORKLOADS: dict = {w.name: w for w in (
+    Workload("add32", "32-bit unsigned add of two vectors (33-bit results)",
+             _kernel_instance("add32"),
+             BaselineWork({("add", 32): 1}, 4, 64 + 33, 64 + 33,
+                          description="2 loads, 1 add, 1 store per element",
+                          assumptions=["baseline add32: the 33-bit result is stored as 33 bits "
+                                       "of traffic (no rounding to words)"]),
+             in_bits=64, out_bits=33),
+    Workload("mul16", "16 x 16-bit unsigned multiply (32-bit products)",
+             _kernel_instance("mul16"),
+             BaselineWork({("mult", 16): 1}, 4, 32 + 32, 32 + 32,
+                          description="2 loads, 1 multiply, 1 store per element"),
+             in_bits=32, out_bits=32),
+    Workload("mac8x16", "dot products of 16 pairs of 8-bit numbers (20-bit results)",
+             _kernel_instance("mac8x16"),
+             BaselineWork({("mult", 8): 16, ("add", 20): 15}, 32 + 16 + 15 + 1,
+                          256 + 20, 256 + 20,
+                          description="32 loads, 16 multiplies, 15 adds, 1 store per dot "
+                                      "product"),
+             in_bits=256, out_bits=20),
+    Workload("popcount64", "population count of 64-bit words (7-bit counts)",
+             _kernel_instance("popcount64"),
+             BaselineWork({("add", 64): 1}, 3, 64 + 7, 64 + 7,
+                          description="load, POPCNT, store per word",
+                          assumptions=["baseline popcount64: POPCNT charged as one 64-bit "
+                                       "integer add"]),
+             in_bits=64, out_bits=7),
+    Workload("bnn_digits", "binary neural network 64-128-10 on sklearn digits, one image per "
+             "row; the host reads 10 class popcounts and takes the argmax",
+             _bnn_instance, _bnn_baseline(), in_bits=64, out_bits=80, host_bits=80),
+)}
+
+
+def get_workload(name: str) -> Workload:
+    """A registered workload; an unknown name gets the list of known ones."""
+    if name not in WORKLOADS:
+        close = difflib.get_close_matches(str(name), list(WORKLOADS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ParameterError(f"workload = {name!r} is unknown{hint}; known workloads: "
+                             f"{', '.join(WORKLOADS)}")
+    return WORKLOADS[name]
