@@ -175,6 +175,17 @@ def test_monte_carlo_wer_zero_reads_as_half_a_count(tmp_path):
     assert got == pytest.approx(0.5 / 100)
 
 
+def test_missing_switching_time_stays_missing(tmp_path):
+    def none_switched(data):
+        data["mean_switching_time"][..., 0] = np.nan  # lowest current: nothing switched
+
+    path, cfg, data = write_synthetic(tmp_path, mutate=none_switched)
+    t = open_table(path)
+    got = t.query("mean_switching_time", current=-np.array([I0, I1]), pulse_width=2e-9,
+                  temperature=300.0)
+    assert np.isnan(got[0]) and got[1] == pytest.approx(1e-9, rel=1e-12)
+
+
 def test_out_of_range_errors_name_axis_value_and_range(syn):
     t = open_table(syn[0])
     cases = [

@@ -170,7 +170,8 @@ class Table:
                 mc = self.data["wer_method"] == 0
                 floor = np.where(mc, 0.5 / self.data["trials"], floor)
             with np.errstate(invalid="ignore"):
-                y = np.log10(np.where(y > 0, y, floor))
+                # NaN (no switched trajectory: no switching time) stays NaN
+                y = np.where(np.isnan(y), np.nan, np.log10(np.where(y > 0, y, floor)))
         self._prepared[key] = y
         return y
 
