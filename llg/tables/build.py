@@ -344,4 +344,5 @@ def build_table(cfg: TableConfig, out: str | Path, *, workers: int = 1, schedule
     ck.remove()
     return {"out": str(out), "points": cfg.n_points, "computed": len(todo), "reused": reused,
             "seconds": seconds, "workers": build["workers"], "scheduler": build["scheduler"],
+            "cpu_count": build["cpu_count"],
             "shape": dict(zip(cfg.dims, cfg.shape)), "wer_solver": wer_solver(cfg)}

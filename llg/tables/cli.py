@@ -17,8 +17,9 @@ table_app = typer.Typer(help="Switching lookup tables (HDF5): build them from th
 def build(config: str = typer.Option(..., "--config", "-c", help="Table config TOML "
                                      "(path, or a shipped name in data/tables)."),
           out: Path = typer.Option(..., "--out", "-o", help="Output table, .h5."),
-          workers: int = typer.Option(1, "--workers", "-w", help="Local worker processes "
-                                      "(1: this process)."),
+          workers: Optional[int] = typer.Option(
+              None, "--workers", "-w", help="Local worker processes (default: one per CPU "
+              "core; 1 runs in this process)."),
           scheduler: Optional[str] = typer.Option(
               None, "--scheduler", help="Dask scheduler address (tcp://host:8786) instead of "
               "local workers; the cluster's workers need cramsim installed."),
@@ -29,17 +30,22 @@ def build(config: str = typer.Option(..., "--config", "-c", help="Table config T
           json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Compute every grid point of CONFIG and write the table atomically to OUT.
 
-    Each point's seed is the child of the config's seed at the point's index, so the table is
-    bit-identical for any --workers or --scheduler. Finished points go to OUT.checkpoint as
+    Local default: a process pool with one worker per CPU core. Each point's seed is the
+    child of the config's seed at the point's index, so the table is bit-identical for any
+    --workers or --scheduler. Finished points go to OUT.checkpoint as
     they arrive; an interrupted build continues with --resume. JSON: {"out", "points",
     "computed", "reused", "seconds", "workers", "scheduler", "shape", "wer_solver"}.
     """
     from .build import build_table
     from .config import load_config
 
-    if scheduler is not None and workers != 1:
+    if scheduler is not None and workers is not None:
         raise ParameterError("give either --workers (local processes) or --scheduler (Dask), "
                              "not both")
+    if workers is None:
+        import os
+
+        workers = os.cpu_count() or 1
     cfg = load_config(config)
     summary = build_table(cfg, out, workers=workers, scheduler=scheduler, resume=resume,
                           overwrite=overwrite, progress=True)
