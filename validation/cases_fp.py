@@ -193,10 +193,11 @@ def fp_vs_monte_carlo(quick, out_dir):
     n = 2000 if quick else 10000
     cases = [(-1.5, (10e-9, 20e-9) if quick else (5e-9, 10e-9, 20e-9), None),
              (-3.0, (2e-9,) if quick else (2e-9, 4e-9), 0.0)]
-    rows, passed, worst, pts = [], True, 0.0, []
+    rows, passed, worst, series = [], True, 0.0, {}
     k = 0
     for ratio, widths, relax in cases:
         fp = write_error_rate(dev, ratio * dev.ic0, widths, relaxation=relax)
+        pts = []
         for w, wer in zip(widths, fp.wer):
             mc = _mc_wer(dev, ratio * dev.ic0, w, fp.relaxation, n, 100 + k)
             k += 1
@@ -204,15 +205,19 @@ def fp_vs_monte_carlo(quick, out_dir):
             z = (mc - wer) / se
             passed &= abs(z) <= N_SIGMA
             worst = max(worst, abs(z))
-            pts.append((w, wer, mc, se))
+            pts.append((w * 1e9, mc, N_SIGMA * se))
             rows.append(f"I={ratio:g} Ic0, t={w * 1e9:g} ns, relax {fp.relaxation * 1e9:.2f} ns: "
                         f"FP {wer:.4f}, MC {mc:.4f} (n={n}, z = {z:+.2f})")
-    plot = _plot(out_dir, "fp_vs_monte_carlo_wer", {
-        "FP": ([p[0] * 1e9 for p in pts], [p[1] for p in pts], "ks"),
-        "Monte Carlo": ([p[0] * 1e9 for p in pts], ([p[2] for p in pts],
-                                                     [N_SIGMA * p[3] for p in pts]), "err")},
-        "low-delta-fast: FP vs MC (error bars 4.5 s.e.)", "pulse width (ns)", "WER",
-        logy=False)
+        if out_dir is not None:
+            grid = np.linspace(0.5e-9, 1.1 * max(widths), 60)
+            curve = write_error_rate(dev, ratio * dev.ic0, grid, relaxation=relax).wer
+            series[f"FP, I = {ratio:g} Ic0"] = (grid * 1e9, curve, "-")
+            series[f"MC, I = {ratio:g} Ic0"] = ([p[0] for p in pts],
+                                                ([p[1] for p in pts], [p[2] for p in pts]),
+                                                "err")
+    plot = _plot(out_dir, "fp_vs_monte_carlo_wer", series,
+                 "low-delta-fast: FP vs Monte Carlo (error bars 4.5 s.e.)", "pulse width (ns)",
+                 "write error rate", logy=False)
     return CaseResult("fp_vs_monte_carlo_wer", bool(passed), worst, 0.0, N_SIGMA, "s.e.",
                       "; ".join(rows), plot)
 
