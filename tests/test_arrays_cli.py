@@ -1,0 +1,69 @@
+"""The array layer's commands and their bad-input errors (one line on stderr, exit 2)."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from arrays.evaluate import make_setup
+from arrays.workloads import WORKLOADS, get_workload
+from llg.errors import ParameterError
+from llg.paths import data_dir
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "cramsim", *args], capture_output=True,
+                          text=True)
+
+
+def _one_line_error(p, *words):
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert "Traceback" not in p.stderr
+    lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, p.stderr
+    for w in words:
+        assert w in lines[0], (w, lines[0])
+
+
+def test_array_run_json():
+    p = run_cli("array", "run", "--program", "add8", "--rows", "200", "--no-ledger", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["check"]["matches_reference"] is True
+    assert d["gates"] == 32 and d["gate_counts"] == {"MAJ3": 8, "NOT": 16, "MAJ5": 8}
+    assert d["rows"] == 200 and d["errors"]["on"] is False
+
+
+def test_operand_too_wide_for_the_array():
+    _one_line_error(run_cli("array", "run", "--program", "mul32", "--cols", "64",
+                            "--no-ledger"), "does not exist", "64 columns")
+    _one_line_error(run_cli("array", "run", "--program", "add99", "--no-ledger"),
+                    "add99", "valid range")
+
+
+def test_unknown_program_and_option_values():
+    _one_line_error(run_cli("array", "run", "--program", "divide8", "--no-ledger"),
+                    "known programs")
+    _one_line_error(run_cli("array", "run", "--program", "add8", "--errors", "maybe",
+                            "--no-ledger"), "--errors")
+
+
+def test_unknown_workload_lists_known_ones():
+    with pytest.raises(ParameterError) as exc:
+        get_workload("fft1024")
+    for name in WORKLOADS:
+        assert name in str(exc.value)
+    _one_line_error(run_cli("report", "--workload", "fft1024"), "fft1024", "add32",
+                    "bnn_digits")
+
+
+def test_table_for_another_device_is_refused():
+    with pytest.raises(ParameterError, match="does not match"):
+        make_setup("high-retention", str(data_dir() / "tables" / "default.h5"))
+
+
+def test_bad_setup_values():
+    with pytest.raises(ParameterError, match="target_error"):
+        make_setup(target_error=0.9)
+    with pytest.raises(ParameterError, match="not found"):
+        make_setup(periphery="nowhere")

@@ -1,0 +1,185 @@
+"""Ledgers: items sum to the total, each item equals its hand-computed formula, data cards
+refuse numbers without unit or source. The gate and write costs below are test fixtures
+(round numbers chosen to make the hand computation easy), not results."""
+import math
+
+import numpy as np
+import pytest
+
+from arrays import programs
+from arrays.baseline import BaselineWork, baseline_ledger, load_baseline, op_energy
+from arrays.costs import CostModel, GateCost, WriteCost
+from arrays.executor import run
+from arrays.gates import GATES
+from arrays.ledger import Ledger, cram_ledger, load_peripherals
+from arrays.program import ProgramBuilder
+from arrays.state import ArrayState
+from arrays.techdata import available, card_from_dict
+from llg.errors import ParameterError
+
+V_GATE, V_WRITE, T_GATE, T_WRITE = 0.5, 0.4, 2e-9, 3e-9
+E_WRITE = {0: 3e-15, 1: 4e-15}
+
+
+def fixture_costs() -> CostModel:
+    gates = {n: GateCost(n, (1 + np.arange(2 ** g.fan_in)) * 1e-15, np.zeros(2 ** g.fan_in),
+                         T_GATE, T_GATE, V_GATE) for n, g in GATES.items()}
+    writes = {v: WriteCost(v, E_WRITE[v], 0.0, T_WRITE, V_WRITE, "fixture") for v in (0, 1)}
+    return CostModel("fixture", "default", "test fixture", gates, writes)
+
+
+@pytest.fixture(scope="module")
+def tech():
+    from circuits.technology import load_technology
+    return load_technology("45nm")
+
+
+def _periphery(rows, cols=1024, parallel=1):
+    return load_peripherals().with_values(array__rows=rows, array__cols=cols,
+                                          array__parallel_arrays=parallel)
+
+
+def _run(name, rows):
+    k = programs.build(name)
+    state = ArrayState(rows, k.program.n_cols)
+    inputs = k.make_inputs(np.random.default_rng(0), rows)
+    for op, c in k.program.operands.items():
+        state.write_uint(c, inputs[op])
+    return k.program, run(k.program, state)
+
+
+@pytest.mark.parametrize("name", ["add8", "mul4", "popcount16", "mac2x3"])
+@pytest.mark.parametrize("scenario", ["resident", "streamed"])
+def test_items_sum_to_total(name, scenario, tech):
+    prog, res = _run(name, 256)
+    led = cram_ledger(workload=name, program=prog, run=res, costs=fixture_costs(),
+                      periphery=_periphery(256), technology=tech, n_items=10_000,
+                      scenario=scenario, in_bits_per_item=16, out_bits_per_item=9)
+    assert not led.pending
+    assert led.energy == pytest.approx(math.fsum(i.energy for i in led.items), rel=1e-12)
+    assert all(i.energy >= 0 for i in led.items)
+    assert len({i.key for i in led.items}) == len(led.items)
+    keys = {i.key for i in led.items}
+    assert ("data_in_io" in keys) == (scenario == "streamed")
+    assert led.latency == pytest.approx(sum(s for _, _, s, _ in led.latency_items))
+
+
+def test_items_equal_hand_formulas(tech):
+    """n NOT gates over R rows with k zeros in the input column, one array pass."""
+    R, n, k0 = 128, 5, 40
+    b = ProgramBuilder("nots")
+    (x,) = b.operand("x", 1)
+    for _ in range(n):
+        b.gate("NOT", [x])
+    prog = b.build()
+    state = ArrayState(R, n + 1)
+    state.write_column(x, np.r_[np.zeros(k0), np.ones(R - k0)].astype(np.uint8))
+    res = run(prog, state)
+    per = _periphery(R, cols=64)
+    led = cram_ledger(workload="nots", program=prog, run=res, costs=fixture_costs(),
+                      periphery=per, technology=tech, n_items=R)
+    item = {i.key: i.energy for i in led.items}
+    e0, e1 = 1e-15, 2e-15                    # fixture NOT energies of patterns "0", "1"
+    assert item["gate_current"] == pytest.approx(n * (k0 * e0 + (R - k0) * e1), rel=1e-12)
+    assert item["preset_writes"] == pytest.approx(n * R * E_WRITE[0], rel=1e-12)
+    c_bsl, c_wl, vdd = tech.c_bsl_cell, tech.c_wl_cell, tech.v_dd
+    assert item["bsl_charging"] == pytest.approx(
+        n * R * c_bsl * V_GATE ** 2 + n * R * c_bsl * V_WRITE ** 2, rel=1e-12)
+    c_ll = tech.get("wire", "capacitance_per_length") * tech.get("cell", "column_pitch") * 64
+    assert item["logic_line_charging"] == pytest.approx(n * R * c_ll * V_GATE ** 2, rel=1e-12)
+    # word lines: 2 per gate cycle (input + output column), 1 per written column
+    assert item["wordline_charging"] == pytest.approx(3 * n * R * c_wl * vdd ** 2, rel=1e-12)
+    # all presets are hoisted into one write cycle before the first gate
+    lat = {k: s for k, _, s, _ in led.latency_items}
+    setup = per["periphery.cycle_setup_time"]
+    assert lat["gate_cycles"] == pytest.approx(n * (T_GATE + setup))
+    assert lat["write_cycles"] == pytest.approx(T_WRITE + setup)
+
+
+def test_utilization_and_passes(tech):
+    prog, res = _run("add8", 256)
+    kw = dict(workload="add8", program=prog, run=res, costs=fixture_costs(),
+              periphery=_periphery(256), technology=tech, n_items=256 * 8)
+    full = {i.key: i.energy for i in cram_ledger(**kw).items}
+    half = {i.key: i.energy for i in cram_ledger(**kw, utilization=0.5).items}
+    for key in full:                        # twice the arrays, every row computes
+        assert half[key] == pytest.approx(2 * full[key], rel=1e-12), key
+
+
+def test_pending_without_costs(tech):
+    prog, res = _run("add8", 64)
+    led = cram_ledger(workload="add8", program=prog, run=res,
+                      costs=CostModel("none", "default", "", pending=["nothing yet"]),
+                      periphery=_periphery(64), technology=tech, n_items=64)
+    assert led.pending and not any(i.category == "cell" for i in led.items)
+    with pytest.raises(ParameterError, match="scenario"):
+        cram_ledger(workload="add8", program=prog, run=res, costs=fixture_costs(),
+                    periphery=_periphery(64), technology=tech, n_items=64, scenario="cloud")
+
+
+def test_ledger_refuses_double_booking():
+    led = Ledger("x", "y")
+    led.add("a", "a", "cell", 1.0)
+    with pytest.raises(ParameterError, match="twice"):
+        led.add("a", "again", "cell", 1.0)
+    with pytest.raises(ParameterError, match=">= 0"):
+        led.add("b", "negative", "cell", -1.0)
+
+
+# -- baseline -------------------------------------------------------------------------------
+def test_horowitz_points_and_power_law():
+    card = load_baseline("cpu_ddr4_45nm")
+    assert op_energy(card, "add", 8) == pytest.approx(0.03e-12)
+    assert op_energy(card, "add", 32) == pytest.approx(0.1e-12)
+    assert op_energy(card, "mult", 32) == pytest.approx(3.1e-12)
+    # multiply energy ~ n^2 between the published points: 16-bit ~ 3.1 / 4 pJ within 5 %
+    assert op_energy(card, "mult", 16) == pytest.approx(3.1e-12 / 4, rel=0.05)
+    assert op_energy(card, "add", 1) == op_energy(card, "add", 8)
+
+
+def test_baseline_ledger_add32():
+    card = load_baseline("cpu_ddr4_45nm")
+    work = BaselineWork({("add", 32): 1}, 4, 97, 97)
+    n = 1000
+    led = baseline_ledger("add32", work, n, card)
+    item = {i.key: i.energy for i in led.items}
+    assert item["dram"] == pytest.approx(n * 97 / 64 * 1.3e-9)
+    assert item["alu_add"] == pytest.approx(n * 0.1e-12)
+    assert item["instruction_overhead"] == pytest.approx(n * 4 / 8 * 70e-12)
+    assert led.energy == pytest.approx(math.fsum(item.values()))
+    t_mem = n * 97 / 8 / 51.2e9
+    t_cpu = n * 4 / 8 / (4 * 3e9 * 1.0)
+    assert led.latency == pytest.approx(max(t_mem, t_cpu))
+
+
+# -- data cards -----------------------------------------------------------------------------
+DECL = {("a", "x"): ("J", 0.0, 1.0, "test")}
+
+
+def test_card_refuses_unsourced_numbers():
+    good = {"name": "t", "a": {"x": {"value": 0.5, "unit": "J", "source": "ref"}}}
+    assert card_from_dict("peripherals", good, DECL)["a.x"] == 0.5
+    bad_cases = [
+        ({"name": "t", "a": {"x": 0.5}}, "bare value"),
+        ({"name": "t", "a": {"x": {"value": 0.5, "unit": "J"}}}, "no source"),
+        ({"name": "t", "a": {"x": {"value": 0.5, "unit": "J", "source": " "}}}, "no source"),
+        ({"name": "t", "a": {"x": {"value": 0.5, "unit": "pJ", "source": "r"}}}, "unit"),
+        ({"name": "t", "a": {"x": {"value": 5.0, "unit": "J", "source": "r"}}}, "valid range"),
+        ({"name": "t", "a": {"y": {"value": 0.5, "unit": "J", "source": "r"}}}, "unknown"),
+        ({"name": "t", "a": {}}, "missing"),
+    ]
+    for data, msg in bad_cases:
+        with pytest.raises(ParameterError, match=msg):
+            card_from_dict("peripherals", data, DECL)
+
+
+def test_shipped_cards_load_with_sources():
+    assert "cram_45nm" in available("peripherals")
+    cards = [load_peripherals(n) for n in available("peripherals")]
+    cards += [load_baseline(n) for n in available("baseline")]
+    assert len(cards) >= 3
+    for card in cards:
+        for s in card.sources():
+            assert s["source"] and s["unit"] is not None
+    with pytest.raises(ParameterError, match="not found"):
+        load_baseline("pentium")
