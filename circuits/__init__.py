@@ -18,6 +18,12 @@ Public API (SI units: V, A, s, J, ohm)::
       rows, direction ("P-AP"/"AP-P" of the output), current_sign (llg sign of the output
       current: +1 drives AP -> P), technology, device, table, details (dict); to_dict().
 
+    wr = write_operating_point(value, *, device=None, table=None, technology="45nm", rows=1,
+                               target_error=1e-6, ...) -> WriteOperatingPoint
+    WriteOperatingPoint fields: value (0 = P, 1 = AP), voltage (V), pulse_width (s), error_rate
+      (WER of the far row, worst case), energy (J per cell, start state uniform), latency (s),
+      feasible, reason, ... : the preset of a gate's output cell (a row-parallel write).
+
 ``device`` is a shipped device name, a TOML path or an llg Device; ``table`` an HDF5 switching
 table (``cramsim table build``) or None for the device's shipped table ``data/tables/<device>.h5``.
 The MTJ's current-to-switching mapping always comes from the table, never from the LLG solver.
@@ -27,7 +33,8 @@ Modules: :mod:`.gates` (the gate library as data and the logic conventions), :mo
 source), :mod:`.network` (sparse nodal analysis: one gate or a row-parallel step), :mod:`.windows`
 (analytic and network windows, trends, the published comparison), :mod:`.tablesource` (the
 table adapter), :mod:`.gatemodel` (currents, errors, energy, latency per pattern),
-:mod:`.operating_point` (the optimizer), :mod:`.cli` (``cramsim gate``).
+:mod:`.operating_point` (the optimizer), :mod:`.write` (the preset write), :mod:`.cli`
+(``cramsim gate``).
 
 Conventions: logic 0 = P (low resistance), logic 1 = AP. A gate's output is preset and switches
 iff the number m of logic-0 inputs is >= its threshold k (see :mod:`.gates`).
@@ -36,7 +43,9 @@ from .gates import GATES, Gate, gate_names, get_gate
 from .operating_point import GateOperatingPoint, evaluate_gate, operating_point
 from .technology import Technology, load_technology
 from .windows import Window, analytic_window, gate_window, relative_window_ideal
+from .write import WriteOperatingPoint, write_operating_point
 
 __all__ = ["GATES", "Gate", "GateOperatingPoint", "Technology", "Window", "analytic_window",
            "evaluate_gate", "gate_names", "gate_window", "get_gate", "load_technology",
-           "operating_point", "relative_window_ideal"]
+           "operating_point", "relative_window_ideal", "WriteOperatingPoint",
+           "write_operating_point"]

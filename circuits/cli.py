@@ -71,6 +71,9 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
                                                      "--voltage: pulse width (s)."),
          temperature: Optional[float] = typer.Option(None, "--temperature", help="K, if the "
                                                      "table has several temperatures."),
+         variation: Optional[float] = typer.Option(None, "--variation", help="Process-"
+                                                   "variation scale, if the table has that "
+                                                   "axis."),
          plot: Optional[Path] = typer.Option(None, "--plot", help="PNG of error vs voltage "
                                              "per input pattern."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
@@ -87,7 +90,8 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
     from .operating_point import error_curves, evaluate_gate, operating_point
 
     common = dict(device=device, table=None if table is None else str(table),
-                  technology=technology, rows=rows, temperature=temperature)
+                  technology=technology, rows=rows, temperature=temperature,
+                  variation=variation)
     if voltage is not None:
         if pulse_width is None:
             raise ParameterError("--voltage needs --pulse-width (s)")

@@ -405,3 +405,62 @@ def build_gate_network(gate, element: MTJElement, technology=None, rows: int = 1
             c.resistor(ll[col, r], ll[col + 1, r], tech.r_ll_cell, "LL resistance")
     return GateNetwork(gate=gate, rows=rows, circuit=c, mtj_index=mtj_index, bsl_nodes=bsl,
                        element=element, transistor=tr, technology=tech)
+
+
+@dataclass
+class WriteNetwork:
+    """``rows`` cells of one column written at once (a preset): BSL driven, return line
+    grounded, each row ``BSL -- MTJ -- access transistor -- return line``."""
+
+    rows: int
+    circuit: Circuit
+    mtj_index: np.ndarray          # (rows,)
+    element: MTJElement
+    technology: object = None
+
+    def solve(self, voltage, states) -> tuple:
+        """Currents (A, BSL -> transistor, i.e. the stack sense) and source power (W).
+
+        voltage (B,) >= 0 V; states (B, rows) of logic values (0 = P, 1 = AP).
+        Returns (cell_current (B, rows), power (B,)).
+        """
+        v = np.atleast_1d(np.asarray(voltage, dtype=float))
+        st = np.atleast_2d(np.asarray(states, dtype=int))
+        B = max(v.size, st.shape[0])
+        v = np.broadcast_to(v, (B,)).copy()
+        st = np.broadcast_to(st, (B, self.rows))
+        cos = np.where(st == 0, COS_OF_STATE["P"], COS_OF_STATE["AP"])
+        full = np.empty((B, len(self.circuit.mtjs)))
+        full[:, self.mtj_index] = cos
+        sol = solve(self.circuit, v[:, None], full)
+        return sol.mtj_current[:, self.mtj_index], sol.power
+
+
+def build_write_network(element: MTJElement, technology=None, rows: int = 1) -> WriteNetwork:
+    """The network of a row-parallel single-cell write (see :class:`WriteNetwork`)."""
+    from .technology import load_technology
+
+    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or \
+            not 1 <= rows <= 65536:
+        raise ParameterError(f"rows = {rows!r} must be an integer in 1..65536")
+    rows = int(rows)
+    tech = load_technology("ideal" if technology is None else technology)
+    tr = TransistorElement.from_technology(tech)
+    c = Circuit()
+    src = c.node("V")
+    c.source(src, "V")
+    gnd = c.node("gnd")
+    c.ground(gnd)
+    bsl = [c.node(f"bsl_{r}") for r in range(rows)]
+    ret = [c.node(f"ret_{r}") for r in range(rows)]
+    c.resistor(src, bsl[0], tech.driver_resistance + tech.r_bsl_cell, "driver + line")
+    c.resistor(gnd, ret[0], tech.driver_resistance + tech.r_bsl_cell, "driver + line")
+    for r in range(rows - 1):
+        c.resistor(bsl[r], bsl[r + 1], tech.r_bsl_cell, "BSL resistance")
+        c.resistor(ret[r], ret[r + 1], tech.r_bsl_cell, "return-line resistance")
+    idx = np.empty(rows, dtype=np.intp)
+    for r in range(rows):
+        mid = c.node(f"mid_{r}")
+        idx[r] = c.mtj(bsl[r], mid, element)
+        c.transistor(mid, ret[r], tr)
+    return WriteNetwork(rows, c, idx, element, tech)

@@ -31,7 +31,7 @@ from llg.errors import ParameterError, check_range
 
 from .gatemodel import GateModel, PatternCurrents
 from .tablesource import TableSwitching, resolve_source
-from .windows import gate_window
+from .windows import V_SEARCH_MAX, gate_window
 
 _BISECT = 40
 #: Above this many unknowns per voltage grid, currents are solved on a coarse grid and
@@ -290,11 +290,20 @@ def operating_point(gate, *, device=None, table=None, technology="45nm", rows: i
                    circuit_overrides)
     m, src = ctx.model, ctx.src
     if not ctx.v_lo < ctx.v_hi:
-        return _result(ctx, None, None, None, False,
-                       f"the table's current axis {src.current_range} A cannot hold this gate: "
-                       f"the weakest switching pattern reaches the smallest tabulated current "
-                       f"only at {ctx.v_lo:.4g} V, above the {ctx.v_hi:.4g} V at which the "
-                       "strongest holding pattern leaves the table", target_error, {})
+        i_lo = src.current_range[0]
+        if not math.isfinite(ctx.v_lo):
+            why = (f"with {m.rows} rows the IR drop along the shared column lines starves the "
+                   f"far row: up to {V_SEARCH_MAX:g} V its output current stays below the "
+                   f"table's smallest current {i_lo:g} A while the other rows draw their "
+                   f"largest current (critical-current window: V_min = inf, V_max = "
+                   f"{ctx.window.v_max:.4g} V)")
+        else:
+            why = (f"the table's current axis {src.current_range} A cannot hold this gate: "
+                   f"the weakest switching pattern reaches the smallest tabulated current "
+                   f"only at {ctx.v_lo:.4g} V, above the {ctx.v_hi:.4g} V at which the "
+                   "strongest holding pattern leaves the table"
+                   + (" (IR drop along the shared column lines)" if m.rows > 1 else ""))
+        return _result(ctx, None, None, None, False, why, target_error, {})
     grid = _Grid.build(m, ctx.v_lo, ctx.v_hi, n_voltages)
     v = grid.currents.voltages
     pulses = _pulse_grid(src, pulse_widths)

@@ -192,3 +192,59 @@ def test_cli_gate_json_and_errors(table):
     p = subprocess.run([sys.executable, "-m", "cramsim", "gate", "--gate", "MAJ7", "--table",
                         table], capture_output=True, text=True)
     assert p.returncode == 2 and "Traceback" not in p.stderr and "MAJ3" in p.stderr
+
+
+def test_preset_write_meets_target_and_matches_the_table(table):
+    from scipy.optimize import brentq
+
+    from circuits import write_operating_point
+
+    wr = write_operating_point(1, table=table, technology="ideal", target_error=1e-3,
+                               n_voltages=61)
+    assert wr.feasible and wr.direction == "P-AP" and wr.error_rate <= 1e-3
+    # ideal lines, one row: the cell starts in P, so |I| = V / R_P exactly
+    dev = load_device("default")
+    i = wr.voltage / dev.r_p
+    src = TableSwitching(table)
+    assert wr.error_rate == pytest.approx(float(src.wer("P-AP", i, wr.pulse_width)[0]),
+                                          rel=1e-9)
+    assert wr.details["current"] == pytest.approx(i, rel=1e-12)
+    # writing 0 starts in AP: I solves V = I R_AP(V_mtj) on the bias-dependent law
+    w0 = write_operating_point(0, table=table, technology="ideal", target_error=1e-3,
+                               n_voltages=61)
+    el = GateModel("NOT", dev, "ideal").element
+    i0 = float(el.current(-1.0, w0.voltage))
+    assert w0.details["current"] == pytest.approx(i0, rel=1e-10)
+    assert brentq(lambda x: float(el.current(-1.0, x)) - i0, 0, 2) == \
+        pytest.approx(w0.voltage, rel=1e-9)
+    with pytest.raises(ParameterError, match="value"):
+        write_operating_point(2, table=table)
+
+
+def test_preset_energy_is_v_squared_over_r_times_t_for_fixed_resistance():
+    from circuits.write import _electrical, _terms, _WriteModel
+
+    dev = load_device("default").with_(TMR0=0.0)
+    m = _WriteModel(1, dev, "ideal", 1)
+    v, t = np.array([0.2, 0.5]), 6e-9
+    terms = _terms(m, _stub_source(0.3, 0.1), _electrical(m, v), t)
+    np.testing.assert_allclose(terms["energy"], v ** 2 / dev.r_p * t, rtol=1e-10)
+
+
+def test_row_parallel_interpolated_currents_match_direct_solves(table):
+    """rows > 1 uses a cubic spline over a Chebyshev voltage grid; the reported point is
+    recomputed directly and must agree with a direct evaluation, and the far row needs more
+    voltage than a lone gate."""
+    op = operating_point("NAND2", table=table, rows=32, target_error=0.45, n_voltages=41)
+    ev = evaluate_gate("NAND2", op.v_operating, op.pulse_width, table=table, rows=32)
+    for p in op.error_rate_by_pattern:
+        assert op.error_rate_by_pattern[p] == pytest.approx(ev.error_rate_by_pattern[p],
+                                                            rel=1e-9)
+    from circuits.operating_point import _Context, _Grid
+    ctx = _Context("NAND2", None, table, "45nm", 32, None, None)
+    grid = _Grid.build(ctx.model, ctx.v_lo, ctx.v_hi, 41)
+    assert grid.splines is not None
+    v = np.array([0.5 * (ctx.v_lo + ctx.v_hi), ctx.v_lo + 0.1 * (ctx.v_hi - ctx.v_lo)])
+    np.testing.assert_allclose(grid.at(v).output, ctx.model.currents(v).output, rtol=1e-6)
+    single = _Context("NAND2", None, table, "45nm", 1, None, None)
+    assert ctx.window.v_min > single.window.v_min
