@@ -153,7 +153,7 @@ def test_default_device_wer_is_within_butler_regime():
     dev = load_device("default")
     widths = np.array([10e-9, 20e-9, 30e-9])
     r = fp.write_error_rate(dev, -2 * dev.ic0, widths, relaxation=0.0)
-    b = wa.butler_wer(dev.delta, 2.0 * (1.0), widths / dev.tau_d)
+    b = wa.butler_wer(dev.delta, 2.0, widths / dev.tau_d)
     ratio = r.wer / b
     assert np.all(r.rel_error < 0.01)
     assert np.all((ratio > 0.4) & (ratio < 0.7))   # exact-drift factor 0.64, minus O(s/Delta)
@@ -182,7 +182,7 @@ def test_thermal_activation_exponent_two():
     assert fp.escape_time_reduced(20.0, 0.0) == pytest.approx(2 / lam, rel=1e-9)
 
 
-# -- against Monte Carlo of the stochastic LLG ------------------------------------------------------
+# -- against Monte Carlo of the stochastic LLG ----------------------------------------------
 def test_wer_matches_monte_carlo_where_both_resolve():
     from llg import current_pulse, simulate
 
@@ -200,7 +200,7 @@ def test_wer_matches_monte_carlo_where_both_resolve():
         assert abs((1 - mc.p_switch) - wer) < N_SIGMA * se, (w, wer, 1 - mc.p_switch)
 
 
-# -- API: symmetry, target solves, errors ------------------------------------------------------------
+# -- API: symmetry, target solves, errors ----------------------------------------------------
 def test_directions_are_mirror_symmetric_for_constant_efficiency():
     dev = load_device("default")
     a = fp.write_error_rate(dev, -2 * dev.ic0, [8e-9, 16e-9])

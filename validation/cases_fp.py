@@ -164,7 +164,8 @@ def fp_neel_brown(quick, out_dir):
         worst = max(worst, abs(dev_b) * delta / 1.5)
         rows.append(f"Delta={delta:g}: lambda1 tau_D = {lam:.6e} (+-{lam_err / lam:.0e} rel.); "
                     f"lambda1/Brown - 1 = {dev_b:+.4f} (x Delta = {dev_b * delta:+.3f}); "
-                    f"lambda1 T_saddle - 1 = {dev_t:+.2e} (tol {tol_t:.1e}){'' if ok else '  FAIL'}")
+                    f"lambda1 T_saddle - 1 = {dev_t:+.2e} (tol {tol_t:.1e})"
+                    f"{'' if ok else '  FAIL'}")
     return CaseResult("fp_neel_brown_rate", bool(passed), worst, 0.0, 1.0,
                       "fraction of tolerance", "; ".join(rows))
 
