@@ -19,6 +19,16 @@ access transistors, line resistance, and for ``rows > 1`` the IR drop of a row-p
 The lower edge is set by the switching patterns with m = k in the far row while every other row
 draws the most current (inputs all 0, output P); the upper edge by the non-switching patterns
 with m = k - 1 in the near row while the others draw the least (inputs all 1, output preset).
+
+Where our numbers differ from the published ones (default device, :func:`compare_published`):
+the inequality at TMR 133 % reproduces them (24.1 / 12.5 / 4.5 / 1.7 %). Our device has
+TMR0 = 150 %, which widens them (27.0 / 13.3 / 4.7 / 1.8 %). Its TMR falls with bias
+(V_half = 0.5 V): for preset-P gates (NAND2, NOR2) the inputs' R_AP drops at the operating
+bias and the window narrows (25.8 / 13.2 %); for preset-AP gates (MAJ3, MAJ5) the series
+output R_AP, which dilutes the input contrast, drops as well, and the window widens
+(4.9 / 1.9 %). Access transistors of R_on ~ R_P (45 nm, 3.1 kOhm) in series with every cell
+dilute the resistance contrast and roughly halve the windows (13.1 / 8.6 / 3.7 / 1.5 %), and
+row-parallel IR drop closes them beyond a few tens of rows (windows_vs_rows).
 """
 from __future__ import annotations
 
