@@ -11,16 +11,21 @@ from .errors import ParameterError
 
 DEVICE_OPT = typer.Option("default", "--device", "-d",
                           help="Shipped device name (see `cramsim device list`) or a TOML path.")
-_MULTI = ("Several values: repeat the option (--current 3e-5 --current 4e-5) or list them "
-          "after one flag (--current 3e-5 4e-5).")
+
+
+def _multi(flag: str, a: str, b: str) -> str:
+    """Help text for a multi-value option (the expansion is done in cramsim.main)."""
+    return (f"Several values: repeat the option ({flag} {a} {flag} {b}) or list them after one "
+            f"flag ({flag} {a} {b}).")
 
 
 def wer(device: str = DEVICE_OPT,
         current: Optional[list[float]] = typer.Option(
             None, "--current", help="Pulse current(s), A, signed: positive drives AP -> P, "
-            "negative P -> AP. " + _MULTI),
+            "negative P -> AP. " + _multi("--current", "-3e-5", "-4e-5")),
         pulse_width: Optional[list[float]] = typer.Option(
-            None, "--pulse-width", help="Rectangular pulse width(s), s. " + _MULTI),
+            None, "--pulse-width",
+            help="Rectangular pulse width(s), s. " + _multi("--pulse-width", "5e-9", "1e-8")),
         direction: Optional[str] = typer.Option(
             None, "--direction", help="P-AP or AP-P. Default: implied by the sign of each "
             "current (an explicit direction must match it); P-AP when solving for the "
@@ -91,7 +96,8 @@ def wer(device: str = DEVICE_OPT,
 def retention(device: str = DEVICE_OPT,
               temperature: Optional[list[float]] = typer.Option(
                   None, "--temperature", help="Temperature(s), K; Ms and Hk_eff rescaled by "
-                  "the device's Bloch / Callen-Callen laws (default: the device's). " + _MULTI),
+                  "the device's Bloch / Callen-Callen laws (default: the device's). " +
+                  _multi("--temperature", "300", "358")),
               bits: float = typer.Option(1.0, "--bits", help="Number of bits in the array."),
               storage_time: float = typer.Option(
                   3.15576e8, "--storage-time", help="Storage time, s (default 10 years)."),
