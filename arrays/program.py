@@ -63,12 +63,17 @@ class Program:
     @property
     def n_cols(self) -> int:
         """Columns the program needs (highest referenced column + 1)."""
+        key = (id(self.steps), len(self.steps))
+        cached = getattr(self, "_n_cols", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         cols = [0]
         for s in self.steps:
             cols += list(s.columns) if isinstance(s, Preset) else [*s.inputs, s.output]
         for c in (*self.operands.values(), *self.results.values()):
             cols += list(c)
-        return max(cols) + 1
+        self._n_cols = (key, max(cols) + 1)
+        return self._n_cols[1]
 
     def gate_counts(self) -> dict:
         """Number of evaluations of each gate type (per row)."""
@@ -193,8 +198,33 @@ class Compiled:
 PURPOSE_CODES = {"gate": 0, "preset": 1, "constant": 2}
 
 
+def _switch_tables() -> np.ndarray:
+    table = np.zeros((len(GATES), 2 ** MAX_FAN_IN), dtype=np.bool_)
+    for name, gid in GATE_IDS.items():
+        t = GATES[name].switch_table()
+        table[gid, :t.size] = t
+    return table
+
+
+_SWITCH_TABLE = _switch_tables()
+
+
 def compile_program(program: Program) -> Compiled:
-    """Flatten ``program`` (multi-column presets become one entry per column)."""
+    """Flatten ``program`` (multi-column presets become one entry per column).
+
+    The result is cached on the program (keyed by its step list and length): programs are
+    built once and run many times.
+    """
+    key = (id(program.steps), len(program.steps))
+    cached = getattr(program, "_compiled", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    comp = _compile(program)
+    program._compiled = (key, comp)
+    return comp
+
+
+def _compile(program: Program) -> Compiled:
     rows = []
     for s in program.steps:
         if isinstance(s, Gate):
@@ -209,10 +239,6 @@ def compile_program(program: Program) -> Compiled:
                 rows.append((KIND_PRESET, -1, s.value, 0, [-1] * MAX_FAN_IN, c,
                              PURPOSE_CODES[s.purpose]))
     n = len(rows)
-    table = np.zeros((len(GATES), 2 ** MAX_FAN_IN), dtype=np.bool_)
-    for name, gid in GATE_IDS.items():
-        t = GATES[name].switch_table()
-        table[gid, :t.size] = t
     return Compiled(
         kind=np.array([r[0] for r in rows], dtype=np.int8).reshape(n),
         gate_id=np.array([r[1] for r in rows], dtype=np.int16).reshape(n),
@@ -221,7 +247,7 @@ def compile_program(program: Program) -> Compiled:
         inputs=np.array([r[4] for r in rows], dtype=np.int32).reshape(n, MAX_FAN_IN),
         output=np.array([r[5] for r in rows], dtype=np.int32).reshape(n),
         purpose=np.array([r[6] for r in rows], dtype=np.int8).reshape(n),
-        switch_table=table)
+        switch_table=_SWITCH_TABLE)
 
 
 @dataclass
