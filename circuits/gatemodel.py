@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from llg.device import Device
-from llg.errors import ParameterError, check_range
+from llg.errors import ParameterError
 from llg.switching import critical_current
 
 from .elements import MTJElement
@@ -176,7 +176,3 @@ class GateModel:
             t.driver_resistance * t.c_bsl_cell * R
         return float(max(tau_wl, tau_bsl))
 
-
-def check_pulse_width(pulse_width, lo: float, hi: float) -> float:
-    return check_range("pulse_width", pulse_width, "s", lo, hi,
-                       what="must lie on the table's pulse_width axis")

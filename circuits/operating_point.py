@@ -88,8 +88,9 @@ class _Grid:
     @classmethod
     def build(cls, model: GateModel, v_lo: float, v_hi: float, n: int) -> "_Grid":
         v = np.linspace(v_lo, v_hi, n)
-        # rough count of network unknowns for the whole grid (3 nodes per cell)
-        unknowns = model.rows * (model.gate.n_inputs + 1) * 3 * (model.gate.n_inputs + 1) * n
+        # network unknowns of one grid solve: 3 nodes per cell, up to n + 1 representative
+        # patterns (rows > 1), three configurations, n voltages
+        unknowns = model.rows * (model.gate.n_inputs + 1) * 3 * (model.gate.n_inputs + 1) * 3 * n
         if model.rows == 1 or unknowns <= _DIRECT_LIMIT:
             return cls(model, model.currents(v))
         # Chebyshev nodes cluster at the ends, where splines are least accurate
@@ -254,7 +255,10 @@ def _terms_at(ctx: _Context, v: float, t: float) -> dict:
 def evaluate_gate(gate, voltage: float, pulse_width: float, *, device=None, table=None,
                   technology="45nm", rows: int = 1, temperature=None, variation=None,
                   target_error: float = 1e-6) -> GateOperatingPoint:
-    """Errors, energies and latency of ``gate`` at a given |V| (V) and pulse width (s)."""
+    """Errors, energies and latency of ``gate`` at a given |V| (V) and pulse width (s).
+
+    ``feasible`` says whether every pattern's error is <= ``target_error`` there.
+    """
     ctx = _Context(gate, device, table, technology, rows, temperature, variation)
     v = ctx.check_voltage(voltage)
     lo, hi = ctx.src.pulse_width_range
@@ -266,10 +270,9 @@ def evaluate_gate(gate, voltage: float, pulse_width: float, *, device=None, tabl
                              f"current axis (max {ctx.src.current_range[1]:g} A)")
     max_err = float(terms["err"][:, 0].max())
     ok = max_err <= target_error
-    reason = "meets the target" if ok else \
-        f"max error {max_err:.3g} exceeds the target {target_error:g}"
-    res = _result(ctx, v, t, terms, True, reason, target_error, {"meets_target": ok})
-    return res
+    reason = f"max error {max_err:.3g} {'meets' if ok else 'exceeds'} the target " \
+        f"{target_error:g} at the given V and t"
+    return _result(ctx, v, t, terms, ok, reason, target_error, {})
 
 
 def operating_point(gate, *, device=None, table=None, technology="45nm", rows: int = 1,
@@ -406,10 +409,11 @@ def error_curves(gate, pulse_width: float, *, device=None, table=None, technolog
         if not ctx.v_lo < ctx.v_hi:
             raise ParameterError("the table's current axis cannot hold this gate's currents "
                                  "at any voltage")
-        v = np.linspace(ctx.v_lo, ctx.v_hi, n_voltages)
+        cur = _Grid.build(ctx.model, ctx.v_lo, ctx.v_hi, n_voltages).currents
+        v = cur.voltages
     else:
         v = np.array([ctx.check_voltage(x) for x in np.atleast_1d(voltages)])
-    cur = ctx.model.currents(v)
+        cur = ctx.model.currents(v)
     terms = _pattern_terms(ctx.model, ctx.src, cur, t)
     return {"voltages": v, "pulse_width": t, "patterns": ctx.model.patterns,
             "should_switch": ctx.model.switching.copy(), "error": terms["err"],
