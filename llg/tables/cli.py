@@ -99,7 +99,7 @@ def query(path: Path = typer.Argument(..., help="Table file (.h5)."),
           json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Interpolated quantities at the given points (inputs broadcast; SI units).
 
-    Use --current=-6e-5 (with '=') for a negative value. JSON: {"table", "inputs":
+    Negative values are fine: --current -6e-5. JSON: {"table", "inputs":
     {axis: [...]}, "values": {quantity: [...]}, "units": {quantity: unit}}.
     """
     import numpy as np
