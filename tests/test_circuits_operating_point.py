@@ -248,3 +248,22 @@ def test_row_parallel_interpolated_currents_match_direct_solves(table):
     np.testing.assert_allclose(grid.at(v).output, ctx.model.currents(v).output, rtol=1e-6)
     single = _Context("NAND2", None, table, "45nm", 1, None, None)
     assert ctx.window.v_min > single.window.v_min
+
+
+def test_shipped_default_table_plumbing():
+    """data/tables/default.h5 (default device): the per-pattern output errors equal the
+    table's WER / P_sw queried directly at the reported output currents, with the sign
+    convention of each direction (NAND2 writes P -> AP with a negative current)."""
+    from llg.tables import open_table
+
+    op = operating_point("NAND2", target_error=1e-6, n_voltages=61)
+    assert not op.feasible and op.direction == "P-AP"
+    t = open_table("default")
+    d = op.details
+    lo, hi = t.axes["current"].values[0], t.axes["current"].values[-1]
+    for p, i in d["output_current_by_pattern"].items():
+        i = min(max(i, lo), hi)   # the circuit layer holds conservative edge values
+        should_switch = p != "11"
+        w = float(t.query("wer", current=-i, pulse_width=op.pulse_width))
+        ref = w if should_switch else 1.0 - w
+        assert d["output_error_by_pattern"][p] == pytest.approx(ref, rel=1e-9, abs=1e-15), p
