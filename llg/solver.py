@@ -98,7 +98,8 @@ def _initial_state(device: Device, initial, n: int, angle: float, thermal: bool,
         if thermal:
             if device.temperature == 0.0:
                 raise ParameterError("thermal_initial=True needs temperature > 0 K")
-            m = sample_directions(n, device.delta, u, sign, rng)
+            h_axial = float(np.dot(device.applied_field, u)) / device.anisotropy_field_total
+            m = sample_directions(n, device.delta, u, sign, rng, h_axial)
         else:
             check_range("initial_angle", angle, "rad", 0.0, math.pi / 2)
             perp = np.array([1.0, 0.0, 0.0]) if abs(u[0]) < 0.9 else np.array([0.0, 0.0, 1.0])
@@ -177,7 +178,8 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
     initial : "P", "AP" (along +/- easy axis) or an array (3,) / (N, 3) of directions.
     initial_angle : rad, tilt from the easy axis for "P"/"AP" (needed at T = 0, where a
         perfectly aligned macrospin feels no torque).
-    thermal_initial : draw "P"/"AP" initial states from the Boltzmann distribution of the well.
+    thermal_initial : draw "P"/"AP" initial states from the Boltzmann distribution of the well
+        (anisotropy plus the applied field's component along the easy axis).
     scheme : "heun" (stochastic Heun, Stratonovich; default), "rk4" (T = 0 only), or
         "euler-ito" (Euler-Maruyama without projection; wrong on purpose, for validation).
     target : +1/-1, the well that counts as switched; default: the one opposite the start.

@@ -144,3 +144,23 @@ def test_reusing_a_seed_sequence_object_is_reproducible(default_device):
     a = simulate(default_device, **kw)
     b = simulate(default_device, **kw)
     assert np.array_equal(a.m_final, b.m_final)
+
+
+def test_thermal_initial_state_includes_axial_field(default_device):
+    # Boltzmann density in the +z well with a reduced axial field h: exp(Delta (u^2 + 2 h u))
+    from scipy import integrate
+
+    h = -0.3
+    dev = default_device.with_(Hk_eff=2.2e4, applied_field=(0.0, 0.0, h * 2.2e4))
+    delta = dev.delta
+    w = lambda u: np.exp(delta * (u * u + 2 * h * u) - delta * (1 + 2 * h))  # noqa: E731
+    mean = integrate.quad(lambda u: u * w(u), 0, 1)[0] / integrate.quad(w, 0, 1)[0]
+    var = integrate.quad(lambda u: u * u * w(u), 0, 1)[0] / integrate.quad(w, 0, 1)[0] - mean ** 2
+    r = simulate(dev, duration=1e-12, dt=1e-12, n_trajectories=20000, seed=4,
+                 thermal_initial=True)
+    u0 = r.m_initial[:, 2]
+    assert abs(u0.mean() - mean) < 4.5 * np.sqrt(var / u0.size)
+    # and it differs measurably from the zero-field distribution
+    w0 = lambda u: np.exp(delta * (u * u - 1))  # noqa: E731
+    mean0 = integrate.quad(lambda u: u * w0(u), 0, 1)[0] / integrate.quad(w0, 0, 1)[0]
+    assert abs(u0.mean() - mean0) > 10 * np.sqrt(var / u0.size)
