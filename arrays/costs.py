@@ -188,11 +188,14 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
                              "is not available yet")
     else:
         for value in (0, 1):
-            try:
-                op = wfn(value, **kwargs)
-            except ParameterError as exc:
-                model.pending.append(f"write of {value}: {exc}")
+            op = wfn(value, **kwargs)
+            key = f"write {value}"
+            if getattr(op, "voltage", None) is None:
+                model.infeasible[key] = str(getattr(op, "reason", "no operating point"))
                 continue
             model.writes[value] = write_cost_from_operating_point(
-                op, value, f"circuits.write_operating_point({value})")
+                op, value, f"circuits.write_operating_point({value}, device={device!r}, "
+                f"rows={rows}, target_error={target_error:g})")
+            if not getattr(op, "feasible", True):
+                model.off_target[key] = str(getattr(op, "reason", "misses the target error"))
     return model

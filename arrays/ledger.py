@@ -222,8 +222,10 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
         if not cols:
             continue
         if not all(v in costs.writes for v in cols):
-            led.pending.append(f"{label}: single-cell write costs not available from "
-                               "circuits")
+            why = "no circuits write operating point at this array size" if any(
+                f"write {v}" in costs.infeasible for v in cols) else \
+                "single-cell write costs not available from circuits"
+            led.pending.append(f"{label}: {why}")
             continue
         cells = sum(cols.values()) * A
         e = sum(n * A * costs.writes[v].energy for v, n in cols.items())
@@ -240,7 +242,7 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
     dec_wire = tech.get("wire", "capacitance_per_length") * tech.get("cell", "column_pitch") \
         * periphery["array.cols"]
     e_dec = periphery["periphery.decoder_wires"] * dec_wire * vdd ** 2
-    tech_src = f"technology card {tech.name!r} ({tech.path})"
+    tech_src = f"technology card {tech.name!r} (data/technology/{tech.name}.toml)"
     if all(g in costs.gates for g in cyc.gate_cycles):
         e_bsl = sum(n * cyc.bsl_gate[g] * R_lines * c_bsl * costs.gates[g].v_operating ** 2
                     for g, n in cyc.gate_cycles.items())

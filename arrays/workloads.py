@@ -45,7 +45,7 @@ class Workload:
 
     name: str
     description: str
-    make: Callable            # (rows, cols, seed) -> Instance
+    make: Callable            # (rows, cols, seed) -> Instance (rows: simulated rows)
     baseline: BaselineWork
     in_bits: float            # operand bits per item (written in the "streamed" scenario)
     out_bits: float           # result bits per item (read back in the "streamed" scenario)
@@ -96,8 +96,8 @@ def _bnn_instance(rows: int, cols: int, seed: int) -> Instance:
     from . import bnn
     model, program = bnn_model()
     _, x_te, _, y_te = bnn.load_data()
-    n = min(rows, len(y_te))
-    x, y = x_te[:n], y_te[:n]
+    x, y = x_te, y_te           # always the whole test set, one image per row
+    n = len(y)
     program.check_fits(cols)
     state = ArrayState(n, cols)
     for k, c in enumerate(program.operands["x"]):
