@@ -72,6 +72,10 @@ class CostModel:
     infeasible: dict = field(default_factory=dict)   # gate -> why there is no operating point
     off_target: dict = field(default_factory=dict)   # gate -> why its best point misses target
     parameters: dict = field(default_factory=dict)   # rows, target_error, table, ...
+    #: True if gate and write energies already include charging the driven bit-select and
+    #: word lines (circuits does: see circuits/gatemodel.py and circuits/write.py); the
+    #: ledger then does not book those lines again.
+    includes_line_charging: bool = False
 
     def gate(self, name: str) -> GateCost:
         spec = gate_spec(name)
@@ -159,7 +163,8 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
     """
     params = {"rows": rows, "target_error": target_error, "table": table,
               "technology": technology}
-    model = CostModel("circuits", str(device), "", parameters=params)
+    model = CostModel("circuits", str(device), "", parameters=params,
+                      includes_line_charging=True)
     try:
         import circuits
         op_fn = circuits.operating_point

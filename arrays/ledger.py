@@ -14,11 +14,13 @@ rounds):
   transistors and the resistive part of the lines: the DC network it solves). If circuits
   splits E_g(p) by element, the ledger shows that split instead of the sum.
 * preset writes and constant writes: cells written x write energy for the value written.
-* line charging (capacitive, not in the DC network): per gate cycle the k input bit-select
-  lines (BSL, along columns, R cells long) swing to V_gate, the k+1 word lines to V_DD, and
-  each active row's logic line (C cols long) charges to at most V_gate (an upper bound: the
-  logic line floats between the drive levels); per write cycle the written columns' BSL and
-  WL swing. Energy from the supply per charge/discharge cycle: C V^2.
+* line charging (capacitive): per gate cycle the k input bit-select lines (BSL, along
+  columns, R cells long) swing to V_gate and the k+1 word lines to V_DD; per write cycle the
+  written columns' BSL and WL swing (C V^2 from the supply per charge/discharge cycle).
+  The circuits layer already includes these in its gate and write energies
+  (``CostModel.includes_line_charging``); they are then not booked again. Each computing
+  row's logic line (C cols long) charges to at most V_gate per gate cycle: booked as an
+  upper bound (the logic line floats between the drive levels), circuits omits it.
 * column decoders: per column selected, ``decoder_wires`` predecode lines spanning the array
   width swing V_DD.
 * data in (operands written from the host, "streamed" scenario only) and data out (results
@@ -211,8 +213,10 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
             e = sum(float(run.pattern_counts[g] @ costs.gates[g].energy_by_pattern)
                     for g in used)
             n_ev = run.total_gate_evaluations * per_row
-            led.add("gate_current", "gate current through MTJs, access transistors and "
-                    "line resistance (circuits source energy, pattern-weighted)", "cell",
+            label = ("gate pulses: MTJs, access transistors, line resistance" +
+                     (" and driven column-line charging" if costs.includes_line_charging
+                      else "") + " (circuits source energy, pattern-weighted)")
+            led.add("gate_current", label, "cell",
                     e * per_row, n_ev, e * per_row / n_ev if n_ev else math.nan,
                     costs.source)
     for purpose, key, label in (("preset", "preset_writes", "preset writes of gate outputs"),
@@ -258,18 +262,24 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
                       for (v, _), n in cyc.write_columns.items())
     else:
         e_bsl_w = None if cyc.write_columns else 0.0
+    n_wl = n_sel_gate + n_sel_write
     if e_bsl is None or e_bsl_w is None:
         led.pending.append("bit-select and logic-line charging: needs the gate and write "
                            "voltages from circuits")
     else:
-        led.add("bsl_charging", "bit-select-line charging (C V^2 per swing)", "periphery",
-                (e_bsl + e_bsl_w) * passes, math.nan, math.nan, tech_src)
+        if not costs.includes_line_charging:
+            led.add("bsl_charging", "bit-select-line charging (C V^2 per swing)",
+                    "periphery", (e_bsl + e_bsl_w) * passes, math.nan, math.nan, tech_src)
         led.add("logic_line_charging", "logic-line charging (upper bound, V_LL <= V_gate)",
                 "periphery", e_ll, math.nan, math.nan, tech_src)
-    n_wl = n_sel_gate + n_sel_write
-    led.add("wordline_charging", "word-line charging (wire + access-transistor gates, V_DD)",
-            "periphery", n_wl * R_lines * c_wl * vdd ** 2 * passes, n_wl * passes,
-            R_lines * c_wl * vdd ** 2, tech_src)
+    if not costs.includes_line_charging:
+        led.add("wordline_charging", "word-line charging (wire + access-transistor gates, "
+                "V_DD)", "periphery", n_wl * R_lines * c_wl * vdd ** 2 * passes,
+                n_wl * passes, R_lines * c_wl * vdd ** 2, tech_src)
+    else:
+        led.notes.append("bit-select and word-line charging of the driven columns is inside "
+                         "the circuits gate and write energies (shared by the rows), so it "
+                         "is not booked again here")
     led.add("column_decoders", "column decoders (predecode lines, V_DD)", "periphery",
             n_wl * e_dec * passes, n_wl * passes, e_dec,
             periphery.item("periphery.decoder_wires").source)

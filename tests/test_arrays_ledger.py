@@ -96,6 +96,18 @@ def test_items_equal_hand_formulas(tech):
     assert lat["write_cycles"] == pytest.approx(T_WRITE + setup)
 
 
+def test_line_charging_not_booked_twice(tech):
+    """Costs that include column-line charging (as circuits' do) suppress those items."""
+    prog, res = _run("add8", 64)
+    costs = fixture_costs()
+    costs.includes_line_charging = True
+    led = cram_ledger(workload="add8", program=prog, run=res, costs=costs,
+                      periphery=_periphery(64), technology=tech, n_items=64)
+    keys = {i.key for i in led.items}
+    assert "bsl_charging" not in keys and "wordline_charging" not in keys
+    assert "logic_line_charging" in keys and "gate_current" in keys
+
+
 def test_utilization_and_passes(tech):
     prog, res = _run("add8", 256)
     kw = dict(workload="add8", program=prog, run=res, costs=fixture_costs(),
