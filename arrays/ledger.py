@@ -51,7 +51,7 @@ PERIPHERAL_DECLARED = {
     ("array", "cols"): ("1", 1, 1 << 20, "columns per subarray"),
     ("array", "parallel_arrays"): ("1", 1, 1 << 24, "subarrays computing at once"),
     ("periphery", "decoder_wires"): ("1", 0, 64, "predecode lines switched per column select"),
-    ("periphery", "cycle_setup_time"): ("s", 0.0, 1e-6, "decode and driver settling per cycle"),
+    ("periphery", "cycle_setup_time"): ("s", 0.0, 1e-6, "column-address decode per cycle"),
     ("periphery", "read_energy_per_bit"): ("J", 0.0, 1e-9, "array read energy per bit"),
     ("periphery", "write_energy_per_bit"): ("J", 0.0, 1e-9, "array write energy per bit"),
     ("interface", "io_energy_per_bit"): ("J", 0.0, 1e-9, "host I/O energy per bit"),

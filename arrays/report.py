@@ -332,6 +332,9 @@ def _markdown(results, setup, claims, figs, payload) -> str:
           "energy; presets are hoisted and batched per value between gates.",
           "* Logic-line charging is booked as an upper bound (the logic line floats below "
           "the gate voltage).",
+          "* Gate and preset error rates are the circuits layer's worst-case-row values "
+          "(far row for patterns that must switch, near row for those that must hold), "
+          "applied to every row: a pessimistic accuracy.",
           "* Not modelled: the CRAM controller/sequencer, periphery leakage during the run, "
           "the host's own energy while waiting; for the baseline, cache misses beyond "
           "streaming DRAM traffic and the memory controller.",
