@@ -116,6 +116,36 @@ def assess_claims(results) -> list:
     return out
 
 
+BUDGET_RATIOS = (10.0, 50.0)
+
+
+def cell_budget(result, setup: Setup, ratio: float, scenario=HEADLINE_SCENARIO,
+                baseline=HEADLINE_BASELINE) -> dict:
+    """Largest mean energy per cell event (gate evaluation or cell write) for CRAM to beat
+    the baseline by ``ratio`` on this workload.
+
+    ``E_base / ratio = E_other + events_per_item * e_cell``, with E_other the CRAM ledger's
+    non-cell items per item (periphery, data movement) and events counted per computing row
+    (all rows of a used array compute). Independent of the circuits numbers, so it answers
+    "what would a device have to reach" even while they are pending.
+    """
+    n = result.workload.n_items
+    c = result.cram[scenario]
+    e_base = result.baseline[baseline].energy / n
+    e_other = sum(i.energy for i in c.items if i.category != "cell") / n
+    A = result.run.active_rows
+    per_row = (result.run.total_gate_evaluations + sum(result.run.cell_writes.values())) / A
+    passes = math.ceil(n / setup.rows)
+    events = per_row * passes * setup.rows / n
+    budget = (e_base / ratio - e_other) / events
+    actual = None
+    cells = [i.energy for i in c.items if i.category == "cell"]
+    if not c.pending and cells:
+        actual = sum(cells) / n / events
+    return {"ratio": ratio, "budget": budget if budget > 0 else None, "events_per_item": events,
+            "other_per_item": e_other, "actual": actual, "other_complete": not c.pending}
+
+
 def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
                  error_sweep: bool = True, progress=None) -> dict:
     """Evaluate ``workloads`` (default: all) and write the report; returns the JSON dict."""
@@ -127,7 +157,9 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
         say(f"evaluating {n}")
         results.append(evaluate(n, setup))
     claims = assess_claims(results)
-    payload = {"workloads": [r.to_json() for r in results],
+    budgets = [{"workload": r.name, "baseline": b, **cell_budget(r, setup, x, HEADLINE_SCENARIO, b)}
+               for r in results for b in r.baseline for x in BUDGET_RATIOS]
+    payload = {"workloads": [r.to_json() for r in results], "cell_budgets": budgets,
                "claims": [{k: c[k] for k in ("claim", "verdict", "best")} for c in claims],
                "setup": setup.describe(),
                "pending": sorted({p for r in results for p in r.cram[HEADLINE_SCENARIO].pending}
@@ -262,6 +294,24 @@ def _markdown(results, setup, claims, figs, payload) -> str:
                 L.append(f"| {r.name} | {sc} | {b} | {er} | {_fmt(q['speedup'])} |")
     L += ["", "Scenarios: " + "; ".join(f"**{k}**: {v}" for k, v in SCENARIOS.items()) + ".",
           ""]
+    L += ["## What a cell would have to cost: the energy budget for 10x and 50x", "",
+          "Largest mean energy per cell event (one gate evaluation or one cell write in one "
+          "row) at which CRAM beats the baseline by 10x or 50x, given this workload's gate "
+          "count, the periphery and the data movement (the non-cell items of the CRAM "
+          "ledger); '—': impossible even with free cells. Compare with the circuits "
+          "layer's actual mean energy per event.", "",
+          "| workload | baseline | cell events per item | budget for 10x (J) | budget for "
+          "50x (J) | actual (circuits, J) |", "|---|---|---|---|---|---|"]
+    for r in results:
+        for b in r.baseline:
+            b10, b50 = (cell_budget(r, setup, x, HEADLINE_SCENARIO, b) for x in BUDGET_RATIOS)
+            note = "" if b10["other_complete"] else " (periphery partly pending)"
+            L.append(f"| {r.name} | {b} | {_fmt(b10['events_per_item'])} | "
+                     f"{_fmt(b10['budget'])}{note} | {_fmt(b50['budget'])} | "
+                     f"{_fmt(b10['actual'])} |")
+    L += ["", "Scenario: data resident in the arrays. Streamed data pays the host interface "
+          "per operand bit, which alone is comparable to the DRAM traffic it replaces, so the "
+          "streamed budgets are smaller or negative (see the scenario table).", ""]
     L += ["## The published claims", ""]
     for cl in claims:
         L.append(f"* **{cl['text']}** — {cl['verdict']}.")

@@ -195,3 +195,26 @@ def test_shipped_cards_load_with_sources():
             assert s["source"] and s["unit"] is not None
     with pytest.raises(ParameterError, match="not found"):
         load_baseline("pentium")
+
+
+def test_evaluate_and_cell_budget_are_consistent():
+    """evaluate() with fixture costs: counted cell events match the ledger's cell items, and
+    the 10x budget reproduces a 10x ratio when every cell event costs exactly the budget."""
+    from arrays.evaluate import evaluate, make_setup
+    from arrays.report import cell_budget
+
+    setup = make_setup(costs=fixture_costs())
+    r = evaluate("add32", setup)
+    assert r.functional_ok and r.accuracy_errors == 1.0      # fixture gates never fail
+    led = r.cram["resident"]
+    n = r.workload.n_items
+    cells = [i for i in led.items if i.category == "cell"]
+    b = cell_budget(r, setup, 10.0)
+    assert sum(i.count for i in cells) == pytest.approx(b["events_per_item"] * n, rel=1e-12)
+    assert b["actual"] == pytest.approx(sum(i.energy for i in cells) / n / b["events_per_item"])
+    e_base = r.baseline["cpu_ddr4_45nm"].energy / n
+    assert e_base / (b["other_per_item"] + b["events_per_item"] * b["budget"]) == \
+        pytest.approx(10.0)
+    assert r.ratio()["energy_ratio"] == pytest.approx(led.energy and
+                                                      r.baseline["cpu_ddr4_45nm"].energy /
+                                                      led.energy)
