@@ -146,6 +146,42 @@ def cell_budget(result, setup: Setup, ratio: float, scenario=HEADLINE_SCENARIO,
             "other_per_item": e_other, "actual": actual, "other_complete": not c.pending}
 
 
+def speed_requirement(result, setup: Setup, speedup: float = 1000.0,
+                      scenario=HEADLINE_SCENARIO, baseline=HEADLINE_BASELINE) -> dict | None:
+    """Arrays computing in parallel needed for ``speedup`` over the baseline, and the CRAM
+    power that implies (J / s). None while the CRAM latency is pending.
+
+    CRAM latency = rounds x t_pass + t_io with rounds = ceil(passes / P); the host-interface
+    time t_io does not shrink with P, so the speedup is impossible if t_io alone exceeds
+    the target latency.
+    """
+    c = result.cram[scenario]
+    if c.pending:
+        return None
+    n = result.workload.n_items
+    passes = math.ceil(n / setup.rows)
+    P = int(setup.periphery["array.parallel_arrays"])
+    rounds = math.ceil(passes / P)
+    t_io = sum(s for k, _, s, _ in c.latency_items if k.startswith("data_"))
+    t_pass = (c.latency - t_io) / rounds
+    target = result.baseline[baseline].latency / speedup
+    if t_io >= target:
+        return {"speedup": speedup, "arrays_needed": None, "power": None,
+                "reason": f"the host interface alone takes {t_io:.3g} s > {target:.3g} s, "
+                          "at any size (both scale with the item count)"}
+    if t_pass > target - t_io:
+        # the baseline time and t_io grow with N, one pass does not
+        n_min = math.ceil(n * t_pass / (target - t_io))
+        return {"speedup": speedup, "arrays_needed": None, "power": None, "min_items": n_min,
+                "reason": f"one array pass takes {t_pass:.3g} s > the target {target:.3g} s at "
+                          f"{n} items; needs >= {n_min:.3g} items (and the arrays to hold them "
+                          "in one pass)"}
+    need_rounds = math.floor((target - t_io) / t_pass)
+    arrays = math.ceil(passes / need_rounds)
+    return {"speedup": speedup, "arrays_needed": arrays, "power": c.energy / target,
+            "cells": arrays * setup.rows * setup.cols, "reason": ""}
+
+
 def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
                  error_sweep: bool = True, progress=None) -> dict:
     """Evaluate ``workloads`` (default: all) and write the report; returns the JSON dict."""
@@ -160,6 +196,8 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
     budgets = [{"workload": r.name, "baseline": b, **cell_budget(r, setup, x, HEADLINE_SCENARIO, b)}
                for r in results for b in r.baseline for x in BUDGET_RATIOS]
     payload = {"workloads": [r.to_json() for r in results], "cell_budgets": budgets,
+               "speed_1000x": [{"workload": r.name, **(speed_requirement(r, setup) or
+                                                     {"pending": True})} for r in results],
                "claims": [{k: c[k] for k in ("claim", "verdict", "best")} for c in claims],
                "setup": setup.describe(),
                "pending": sorted({p for r in results for p in r.cram[HEADLINE_SCENARIO].pending}
@@ -309,6 +347,17 @@ def _markdown(results, setup, claims, figs, payload) -> str:
             L.append(f"| {r.name} | {b} | {_fmt(b10['events_per_item'])} | "
                      f"{_fmt(b10['budget'])}{note} | {_fmt(b50['budget'])} | "
                      f"{_fmt(b10['actual'])} |")
+    L += ["", "Arrays that must compute at once for a 1000x speedup over "
+          f"`{HEADLINE_BASELINE}` (the card assumes {int(setup.periphery['array.parallel_arrays'])}),"
+          " the cells that is, and the average CRAM power it implies:", "",
+          "| workload | arrays needed | cells (bits) | power (W) | note |", "|---|---|---|---|---|"]
+    for r in results:
+        q = speed_requirement(r, setup)
+        if q is None:
+            L.append(f"| {r.name} | pending | | | CRAM latency pending |")
+        else:
+            L.append(f"| {r.name} | {q['arrays_needed'] or '—'} | {_fmt(q.get('cells'))} | "
+                     f"{_fmt(q['power'])} | {q['reason']} |")
     L += ["", "Scenario: data resident in the arrays. Streamed data pays the host interface "
           "per operand bit, which alone is comparable to the DRAM traffic it replaces, so the "
           "streamed budgets are smaller or negative (see the scenario table).", ""]
