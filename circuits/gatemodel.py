@@ -63,6 +63,8 @@ class PatternCurrents:
     inputs: np.ndarray            # (P, V, n) input currents (largest over rows)
     power_pre: np.ndarray         # (P, V) source power per gate, output preset
     power_post: np.ndarray        # (P, V) source power per gate, output switched
+    split_pre: np.ndarray = None  # (P, V, 3) of power_pre: MTJs, transistors, line resistance
+    split_post: np.ndarray = None # (P, V, 3) of power_post
 
 
 class GateModel:
@@ -136,7 +138,9 @@ class GateModel:
             output_uniform=pre.output_current.mean(axis=1).reshape(shape)[back],
             inputs=i_in.reshape(S, V, n)[back],
             power_pre=(pre.power / R).reshape(shape)[back],
-            power_post=(post.power / R).reshape(shape)[back])
+            power_post=(post.power / R).reshape(shape)[back],
+            split_pre=(pre.dissipation / R).reshape(S, V, 3)[back],
+            split_post=(post.dissipation / R).reshape(S, V, 3)[back])
 
     # -- ranges ----------------------------------------------------------------------------
     def voltage_for_current(self, target_current: float, which: str) -> float:

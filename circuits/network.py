@@ -134,6 +134,8 @@ class Solution:
     mtj_voltage: np.ndarray       # (B, n_mtj), V
     transistor_current: np.ndarray
     resistor_current: np.ndarray
+    transistor_voltage: np.ndarray
+    resistor_voltage: np.ndarray
     source_current: np.ndarray    # (B, n_sources), A delivered into the network
     source_voltage: np.ndarray    # (B, n_sources), V
     iterations: int = 0
@@ -142,6 +144,16 @@ class Solution:
     def power(self) -> np.ndarray:
         """Power delivered by the sources, W: sum_s V_s I_s."""
         return np.sum(self.source_voltage * self.source_current, axis=-1)
+
+    def dissipation(self) -> np.ndarray:
+        """Power dissipated per element class, W, (B, 3): MTJs, transistors, resistors.
+
+        Their sum equals :attr:`power` (Tellegen's theorem).
+        """
+        return np.stack([np.sum(self.mtj_voltage * self.mtj_current, axis=-1),
+                         np.sum(self.transistor_voltage * self.transistor_current, axis=-1),
+                         np.sum(self.resistor_voltage * self.resistor_current, axis=-1)],
+                        axis=-1)
 
 
 def _as_batch(x, width: int, name: str) -> np.ndarray:
@@ -283,7 +295,8 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None) -> Solution:
     nr, nm = ra.size, ma.size
     return Solution(node_voltage=v_nodes[:, roots], mtj_current=i_br[:, nr:nr + nm],
                     mtj_voltage=v_br[:, nr:nr + nm], transistor_current=i_br[:, nr + nm:],
-                    resistor_current=i_br[:, :nr], source_current=src[:, :S],
+                    resistor_current=i_br[:, :nr], transistor_voltage=v_br[:, nr + nm:],
+                    resistor_voltage=v_br[:, :nr], source_current=src[:, :S],
                     source_voltage=vs, iterations=it)
 
 
@@ -344,6 +357,7 @@ class GateNetwork:
         return GateSolution(voltage=v, input_current=i[:, :, :-1], output_current=-i[:, :, -1],
                             input_bias=vm[:, :, :-1], output_bias=-vm[:, :, -1],
                             source_current=sol.source_current[:, 0], power=sol.power,
+                            dissipation=sol.dissipation(),
                             bsl_voltage=sol.node_voltage[:, self.bsl_nodes.ravel()].reshape(
                                 B, self.n_cells, self.rows), iterations=sol.iterations)
 
@@ -359,7 +373,8 @@ class GateSolution:
     output_bias: np.ndarray      # (B, rows)
     source_current: np.ndarray   # (B,): current drawn from the gate-voltage source
     power: np.ndarray            # (B,): V * I_source, W
-    bsl_voltage: np.ndarray      # (B, n + 1, rows): BSL voltages
+    dissipation: np.ndarray      # (B, 3): W in MTJs, access transistors, line resistance
+    bsl_voltage: np.ndarray = None   # (B, n + 1, rows): BSL voltages
     iterations: int = 0
 
 

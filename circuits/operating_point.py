@@ -34,6 +34,9 @@ from .tablesource import TableSwitching, resolve_source
 from .windows import V_SEARCH_MAX, gate_window
 
 _BISECT = 40
+#: Where a gate's energy goes: Joule heat in the MTJs, the access transistors and the line
+#: resistance (their sum is the source energy, Tellegen), and charging the lines.
+ENERGY_PARTS = ("mtj", "transistor", "line_resistance", "line_charging")
 #: Above this many unknowns per voltage grid, currents are solved on a coarse grid and
 #: interpolated with a cubic spline (they are smooth in V).
 _DIRECT_LIMIT = 20_000
@@ -63,6 +66,7 @@ class GateOperatingPoint:
     technology: str
     device: str
     table: str
+    energy_breakdown_by_pattern: dict = field(default_factory=dict)
     details: dict = field(default_factory=dict)
 
     JSON_KEYS = ("gate", "v_min", "v_max", "v_operating", "pulse_width", "error_rate_by_pattern",
@@ -99,7 +103,7 @@ class _Grid:
         coarse = model.currents(xc)
         splines = {name: CubicSpline(xc, getattr(coarse, name), axis=1)
                    for name in ("output", "output_uniform", "inputs", "power_pre",
-                                "power_post")}
+                                "power_post", "split_pre", "split_post")}
         g = cls(model, None, splines)
         g.currents = g.at(v)
         return g
@@ -148,11 +152,17 @@ def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, 
     t_sw = src.mean_switching_time(gate.direction, i_uni, t)
     t_sw = np.where(np.isfinite(t_sw), np.minimum(t_sw, t), t)
     p_ok = np.where(sw, 1.0 - wer, 0.0)
-    e_switch = cur.power_pre * t_sw + cur.power_post * (t - t_sw)
-    energy = p_ok * e_switch + (1.0 - p_ok) * cur.power_pre * t
-    energy = energy + model.capacitive_energy(cur.voltages)[None, :]
+
+    def expected(pre, post):   # E[int P dt] over switching at t_sw with probability p_ok
+        return p_ok * (pre * t_sw + post * (t - t_sw)) + (1.0 - p_ok) * pre * t
+
+    cap = np.broadcast_to(model.capacitive_energy(cur.voltages)[None, :], I.shape)
+    energy = expected(cur.power_pre, cur.power_post) + cap
+    split = {name: expected(cur.split_pre[..., k], cur.split_post[..., k])
+             for k, name in enumerate(ENERGY_PARTS[:3])}
+    split[ENERGY_PARTS[3]] = cap
     return dict(err=err, err_upper=err_hi, out_err=out_err, in_err=in_err, energy=energy,
-                supported=supported)
+                energy_split=split, supported=supported)
 
 
 def _pulse_grid(src: TableSwitching, pulse_widths=None) -> np.ndarray:
@@ -225,11 +235,14 @@ def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
             input_disturb_by_pattern={p: float(terms["in_err"][k, 0])
                                       for k, p in enumerate(pats)},
             output_current_by_pattern={p: float(terms["i_out"][k]) for k, p in enumerate(pats)})
+        breakdown = {part: {p: float(terms["energy_split"][part][k, 0])
+                            for k, p in enumerate(pats)} for part in ENERGY_PARTS}
         max_err = max(err.values())
         mean_e = float(np.mean(list(energy.values())))
         latency = t + m.settle_time()
     else:
         err, energy, max_err, mean_e, latency = {}, {}, math.nan, math.nan, None
+        breakdown = {}
     extra.setdefault("window_relative", ctx.window.relative)
     extra.setdefault("critical_current", m.i_c)
     extra.setdefault("table_voltage_range", [ctx.v_lo, ctx.v_hi])
@@ -242,7 +255,8 @@ def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
         mean_energy=mean_e, latency=latency, feasible=feasible, reason=reason,
         target_error=target, rows=m.rows, direction=m.gate.direction,
         current_sign=m.gate.current_sign, technology=m.technology.name,
-        device=ctx.device.name, table=ctx.src.path, details=extra)
+        device=ctx.device.name, table=ctx.src.path, energy_breakdown_by_pattern=breakdown,
+        details=extra)
 
 
 def _terms_at(ctx: _Context, v: float, t: float) -> dict:
@@ -330,8 +344,10 @@ def operating_point(gate, *, device=None, table=None, technology="45nm", rows: i
     extra = {"pulse_scan": per_pulse}
     if best is None:
         reason = _why_not(ctx, closest, target_error)
-        terms = {k: (val[:, [closest[2]]] if isinstance(val, np.ndarray) and val.ndim == 2
-                     else val) for k, val in closest[3].items()}
+        j = closest[2]
+        terms = {k: (val[:, [j]] if isinstance(val, np.ndarray) and val.ndim == 2 else val)
+                 for k, val in closest[3].items()}
+        terms["energy_split"] = {k: val[:, [j]] for k, val in closest[3]["energy_split"].items()}
         terms["i_out"] = grid.currents.output[:, closest[2]]
         return _result(ctx, float(v[closest[2]]), closest[1], terms, False, reason,
                        target_error, extra)

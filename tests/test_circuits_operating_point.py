@@ -267,3 +267,19 @@ def test_shipped_default_table_plumbing():
         w = float(t.query("wer", current=-i, pulse_width=op.pulse_width))
         ref = w if should_switch else 1.0 - w
         assert d["output_error_by_pattern"][p] == pytest.approx(ref, rel=1e-9, abs=1e-15), p
+
+
+def test_energy_breakdown_sums_to_source_energy():
+    """Tellegen: the Joule heat in MTJs, transistors and line resistance adds up to the source
+    energy; ideal technology has no transistor or line share."""
+    dev = load_device("default")
+    v, t = np.array([0.3, 0.5]), 5e-9
+    for tech, zero in (("45nm", ()), ("ideal", ("transistor", "line_resistance",
+                                                 "line_charging"))):
+        m = GateModel("MAJ3", dev, tech, rows=4)
+        terms = _pattern_terms(m, _stub_source(0.35, 0.05), m.currents(v), t)
+        total = sum(terms["energy_split"].values())
+        np.testing.assert_allclose(total, terms["energy"], rtol=1e-9)
+        for part in zero:
+            assert np.all(terms["energy_split"][part] == 0.0)
+        assert np.all(terms["energy_split"]["mtj"] > 0)
