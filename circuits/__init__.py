@@ -16,7 +16,10 @@ Public API (SI units: V, A, s, J, ohm)::
       ({"01": p, ...}, input 0 first, logic 0 = P), max_error_rate, energy_by_pattern (J per
       gate), mean_energy (J, inputs uniform), latency (s), feasible, reason, target_error,
       rows, direction ("P-AP"/"AP-P" of the output), current_sign (llg sign of the output
-      current: +1 drives AP -> P), technology, device, table, details (dict); to_dict().
+      current: +1 drives AP -> P), technology, device, table, energy_breakdown_by_pattern
+      ({"mtj"|"transistor"|"line_resistance"|"line_charging": {pattern: J}}, sums to
+      energy_by_pattern), details (dict: per-pattern output error, input disturb, output
+      current, 95 % upper bounds, pulse scan, table resolution); to_dict().
 
     wr = write_operating_point(value, *, device=None, table=None, technology="45nm", rows=1,
                                target_error=1e-6, ...) -> WriteOperatingPoint
