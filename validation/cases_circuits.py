@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -63,8 +64,10 @@ def _plot_trend(out_dir):
     axes[0].legend(fontsize=7)
     out = Path(out_dir) / "cram_window_trend.png"
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
+    tmp = out.with_name(out.name + ".tmp.png")
+    fig.savefig(tmp, dpi=110)   # atomic: write aside, then replace
     plt.close(fig)
+    os.replace(tmp, out)
     return str(out)
 
 
