@@ -20,8 +20,9 @@ on every machine and thread count.
 On the array: one row per test image. Per hidden unit the weights are written as column
 constants (the same in every row), XNOR'd with the input bits (3 gates per bit), counted by
 a full-adder popcount tree and compared with T_j by the carry chain of x + (128 - T_j)
-(7 MAJ3). The output layer does the same with the H hidden bits and leaves 10 popcounts in
-the row; the host reads those (10 x 8 bits per image) and takes the argmax.
+(7 MAJ3). The output layer does the same with the H hidden bits; an in-array argmax (a scan
+of comparisons and selects, ties to the lowest class) leaves the 4-bit label, which is all
+the host reads.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from llg.errors import ParameterError
 
 from .executor import ErrorModel, run
 from .program import Program
-from .programs import Builder, at_least, popcount, xnor
+from .programs import Builder, argmax, at_least, popcount, xnor
 from .state import ArrayState
 
 PIXEL_THRESHOLD = 6
@@ -159,6 +160,7 @@ def build_program(model: BNN) -> Program:
         b.free(kcols)
         b.free([c for c in pc if c != b.zero()])
         hidden.append(h)
+    scores = []
     for c in range(N_CLASSES):
         wcols = _weights(b, model.w2[c])
         xn = [xnor(b, hc, wc) for hc, wc in zip(hidden, wcols)]
@@ -166,6 +168,10 @@ def build_program(model: BNN) -> Program:
         score = popcount(b, xn)
         b.free(xn)
         b.result(f"score{c}", score)
+        scores.append(score)
+    width = max(len(s) for s in scores)
+    scores = [s + [b.zero()] * (width - len(s)) for s in scores]
+    b.result("label", argmax(b, scores))
     return b.build()
 
 
@@ -183,13 +189,12 @@ def _weights(b: Builder, bits) -> list:
 
 def run_on_array(model: BNN, program: Program, x: np.ndarray, *, cols: int = 1024,
                  errors: ErrorModel | None = None, seed: int = 0):
-    """Classify images ``x`` (n, 64) bits on a simulated array; returns (predictions, run)."""
+    """Classify images ``x`` (n, 64) bits on a simulated array; returns (labels read from
+    the array, run)."""
     x = np.asarray(x, dtype=np.uint8)
     state = ArrayState(rows=x.shape[0], cols=cols)
     program.check_fits(cols)
     for k, c in enumerate(program.operands["x"]):
         state.write_column(c, x[:, k])
     res = run(program, state, errors=errors, seed=seed)
-    scores = np.stack([state.read_uint(program.results[f"score{c}"]).astype(np.int64)
-                       for c in range(N_CLASSES)], axis=1)
-    return np.argmax(scores, axis=1), res
+    return state.read_uint(program.results["label"]).astype(np.int64), res

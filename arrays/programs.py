@@ -16,6 +16,8 @@ operands; the same gate sequence runs in all rows at once.
   weight and one of the next), half adders (full adder with a constant-0 column) for pairs.
 * XNOR: ``OR2(AND2(x, y), NOR2(x, y))``, 3 gates.
 * dot product / MAC: per row, sum over k of a_k * b_k with a multiply and an add per term.
+* comparison x >= y (NOT + MAJ3 carry chain of x - y), bitwise select (AND2/AND2/OR2) and
+  argmax (a sequential scan of comparisons and selects; ties to the lowest index).
 
 :func:`build` returns a :class:`Kernel`: the program, an input generator and a numpy
 reference, for ``fa, add<n>, mul<n>, mac<n>x<k>, popcount<n>, xnor<n>``.
@@ -45,6 +47,16 @@ class Builder(ProgramBuilder):
             (self._zero,) = self.alloc(1)
             self.constant([self._zero], 0)
         return self._zero
+
+    def one(self) -> int:
+        """A shared constant-1 column."""
+        if getattr(self, "_one", None) is None:
+            (self._one,) = self.alloc(1)
+            self.constant([self._one], 1)
+        return self._one
+
+    def is_const(self, c: int) -> bool:
+        return c in (self._zero, getattr(self, "_one", None))
 
 
 def full_adder(b: Builder, x: int, y: int, c: int) -> tuple[int, int]:
@@ -144,6 +156,57 @@ def at_least(b: Builder, xs, const_cols) -> int:
             b.free([carry])
         carry = new
     return carry
+
+
+def greater_equal(b: Builder, xs, ys) -> int:
+    """Column holding [x >= y] for unsigned x, y of equal width (LSB first).
+
+    x - y = x + not(y) + 1 carries out iff x >= y: NOT per bit of y, then a MAJ3 carry chain
+    starting from the constant-1 column. 2 gates per bit.
+    """
+    if len(xs) != len(ys):
+        raise ValueError("greater_equal needs equal widths")
+    carry = b.one()
+    for x, y in zip(xs, ys):
+        ny = b.gate("NOT", [y])
+        new = b.gate("MAJ3", [x, ny, carry])
+        b.free([ny] + ([] if b.is_const(carry) else [carry]))
+        carry = new
+    return carry
+
+
+def select(b: Builder, sel: int, if_one, if_zero) -> list[int]:
+    """Per bit ``sel ? a : b`` = OR2(AND2(sel, a), AND2(not sel, b)); 3 gates per bit + 1."""
+    nsel = b.gate("NOT", [sel])
+    out = []
+    for a, z in zip(if_one, if_zero):
+        p = b.gate("AND2", [sel, a])
+        q = b.gate("AND2", [nsel, z])
+        out.append(b.gate("OR2", [p, q]))
+        b.free([p, q])
+    b.free([nsel])
+    return out
+
+
+def argmax(b: Builder, values) -> list[int]:
+    """Index (LSB first) of the largest of ``values`` (lists of columns, equal widths); ties
+    go to the lowest index, as numpy's argmax. A sequential scan: keep the running best
+    while best >= candidate."""
+    width = max(1, (len(values) - 1).bit_length())
+    best = list(values[0])
+    owned_best = False
+    idx = [b.zero()] * width
+    for i in range(1, len(values)):
+        keep = greater_equal(b, best, values[i])
+        new_best = select(b, keep, best, values[i]) if i < len(values) - 1 else None
+        consts = [b.one() if (i >> k) & 1 else b.zero() for k in range(width)]
+        new_idx = select(b, keep, idx, consts)
+        b.free([c for c in idx if not b.is_const(c)] + [keep] +
+               (best if owned_best else []))
+        idx = new_idx
+        if new_best is not None:
+            best, owned_best = new_best, True
+    return idx
 
 
 # -- named kernels with references --------------------------------------------------------

@@ -197,3 +197,23 @@ def test_gate_input_rules():
         gate_spec("XOR2")
     with pytest.raises(ParameterError, match="rows"):
         ArrayState(0, 4)
+
+
+@pytest.mark.parametrize("n_values,width", [(2, 3), (10, 8), (5, 1)])
+def test_argmax_and_compare(n_values, width):
+    rows = 400
+    rng = np.random.default_rng(n_values)
+    vals = rng.integers(0, 1 << width, (n_values, rows))
+    vals[:, :50] = vals[0, :50]                       # ties: the lowest index must win
+    b = programs.Builder("argmax")
+    cols = [b.operand(f"v{i}", width) for i in range(n_values)]
+    b.result("ge", [programs.greater_equal(b, cols[0], cols[1])])
+    b.result("idx", programs.argmax(b, cols))
+    prog = b.build()
+    state = ArrayState(rows, prog.n_cols)
+    for i, c in enumerate(cols):
+        state.write_uint(c, vals[i])
+    run(prog, state)
+    assert np.array_equal(state.read_uint(prog.results["idx"]), np.argmax(vals, axis=0))
+    assert np.array_equal(state.read_column(prog.results["ge"][0]),
+                          (vals[0] >= vals[1]).astype(np.uint8))
