@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from llg.cli_util import emit_json, emit_table
+from llg.cli_util import emit_json, emit_table  # noqa: F401
 from llg.errors import ParameterError
 
 array_app = typer.Typer(help="Run CRAM programs on a simulated array.", no_args_is_help=True)
@@ -60,12 +60,21 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     if json_out:
         emit_json(payload)
         return
-    rows_out = []
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="CRAM (data resident) vs " + payload["setup"]["baselines"][0])
+    for col in ("workload", "CRAM J/item", "baseline J/item", "energy ratio", "speedup",
+                "accuracy (errors)", "accuracy (perfect)"):
+        table.add_column(col)
     for w in payload["workloads"]:
-        rows_out.append((w["name"], _short(w["energy_ratio"], "x") if w["energy_ratio"]
-                         else "pending", _short(w["speedup"], "x") if w["speedup"]
-                         else "pending", f"accuracy {_short(w['accuracy'])}"))
-    emit_table("energy ratio and speedup (baseline / CRAM, headline)", rows_out)
+        n = w["n_items"]
+        table.add_row(w["name"], _short(w["cram_energy"] / n if w["cram_energy"] else None),
+                      _short(w["baseline_energy"] / n),
+                      _short(w["energy_ratio"], "x") if w["energy_ratio"] else "pending",
+                      _short(w["speedup"], "x") if w["speedup"] else "pending",
+                      _short(w["accuracy"]), _short(w["accuracy_perfect"]))
+    Console().print(table)
     for p in payload["pending"]:
         typer.echo(f"pending: {p}")
     typer.echo(f"report: {payload.get('report')}")
