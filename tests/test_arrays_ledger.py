@@ -218,3 +218,24 @@ def test_evaluate_and_cell_budget_are_consistent():
     assert r.ratio()["energy_ratio"] == pytest.approx(led.energy and
                                                       r.baseline["cpu_ddr4_45nm"].energy /
                                                       led.energy)
+
+
+def test_energy_split_by_element_sums_to_the_total(tech):
+    """A cost source that splits each gate energy by element gives one item per element;
+    together they equal the unsplit gate energy (nothing lost, nothing twice)."""
+    prog, res = _run("add8", 128)
+    plain = fixture_costs()
+    split = fixture_costs()
+    for g, c in list(split.gates.items()):
+        e = c.energy_by_pattern
+        split.gates[g] = GateCost(g, e, c.error_by_pattern, c.latency, c.pulse_width,
+                                  c.v_operating, {"mtj": 0.5 * e, "transistor": 0.3 * e,
+                                                  "line_charging": 0.2 * e})
+    kw = dict(workload="add8", program=prog, run=res, periphery=_periphery(128),
+              technology=tech, n_items=128)
+    a = {i.key: i for i in cram_ledger(costs=plain, **kw).items}
+    b = {i.key: i for i in cram_ledger(costs=split, **kw).items}
+    parts = ("gate_mtj", "gate_transistor", "gate_line_charging")
+    assert sum(b[k].energy for k in parts) == pytest.approx(a["gate_current"].energy, rel=1e-12)
+    assert b["gate_line_charging"].category == "periphery" and b["gate_mtj"].category == "cell"
+    assert sum(i.energy for i in b.values()) == pytest.approx(sum(i.energy for i in a.values()))
