@@ -70,6 +70,18 @@ class SwitchPoint:
         return asdict(self)
 
 
+def _mean_std(x: np.ndarray) -> tuple[float, float]:
+    """Mean and (population) standard deviation, exactly rounded with math.fsum.
+
+    numpy's pairwise sums depend on the array's memory alignment (SIMD peeling), so the last
+    bits could differ between processes; tables must be bit-identical for any worker count.
+    """
+    if x.size == 0:
+        return math.nan, math.nan
+    mean = math.fsum(x) / x.size
+    return mean, math.sqrt(math.fsum((x - mean) ** 2) / x.size)
+
+
 def critical_current(device: Device, direction: str) -> float:
     """Zero-temperature critical current magnitude (A) for ``direction``.
 
@@ -180,6 +192,7 @@ def switching_probability(device: Device, *, pulse_width: float, current: float 
     k = int(switched.sum())
     lo, hi = wilson_interval(k, n, confidence)
     t_ok = t_sw[switched & np.isfinite(t_sw)]
+    e_mean, e_std = _mean_std(energy)
     if current is None:
         current_value = _initial_current(device, pulse, start)
     else:
@@ -188,8 +201,8 @@ def switching_probability(device: Device, *, pulse_width: float, current: float 
                        voltage=None if voltage is None else float(voltage),
                        pulse_width=float(pulse_width), p_switch=k / n, ci_low=float(lo),
                        ci_high=float(hi), trials=n, switched=k,
-                       mean_switching_time=float(t_ok.mean()) if t_ok.size else math.nan,
-                       write_energy=float(energy.mean()), write_energy_std=float(energy.std()),
+                       mean_switching_time=_mean_std(t_ok)[0],
+                       write_energy=e_mean, write_energy_std=e_std,
                        confidence=confidence, dt=dt, relax_time=relax,
                        trajectory_steps=int(sum(np.rint(r.stop_time / dt).sum()
                                                 for r in results)))

@@ -64,6 +64,8 @@ def pooled_mean_std(means, stds):
     variance: mean of the within-group variances plus the variance of the group means)."""
     means = np.asarray(means, dtype=float)
     stds = np.asarray(stds, dtype=float)
-    mean = float(means.mean())
-    var = float(np.mean(stds ** 2) + np.mean((means - mean) ** 2))
+    # math.fsum: exactly rounded, so the table is bit-identical whatever the memory layout
+    n = means.size
+    mean = math.fsum(means) / n
+    var = math.fsum(stds ** 2) / n + math.fsum((means - mean) ** 2) / n
     return mean, math.sqrt(max(var, 0.0))
