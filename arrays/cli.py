@@ -35,7 +35,10 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
                                               "the circuits optimizer aims for."),
            seed: int = typer.Option(0, "--seed", help="Seed for inputs and device errors."),
            no_sweep: bool = typer.Option(False, "--no-sweep", help="Skip the accuracy vs error "
-                                         "rate sweep (faster).")):
+                                         "rate sweep (faster)."),
+           tmr_sweep: bool = typer.Option(False, "--tmr-sweep", help="Also run the TMR what-if "
+                                          "study (TMR0 = 1, 1.5, 2.5, 4; slow: one circuits "
+                                          "cost model per value).")):
     """Compare CRAM with a conventional processor on every workload and write DIR/report.md.
 
     Energy and latency per workload for CRAM (data resident in the arrays, or streamed in) and
@@ -56,7 +59,10 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     setup = make_setup(device, table, periphery=periphery,
                        baselines=tuple(baseline) if baseline else DEFAULT_BASELINES,
                        target_error=target_error, rows=rows, seed=seed)
-    payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say)
+    from .report import TMR_VALUES
+
+    payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say,
+                           tmr_values=TMR_VALUES if tmr_sweep else None)
     if json_out:
         emit_json(payload)
         return

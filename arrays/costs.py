@@ -76,6 +76,7 @@ class CostModel:
     #: word lines (circuits does: see circuits/gatemodel.py and circuits/write.py); the
     #: ledger then does not book those lines again.
     includes_line_charging: bool = False
+    notes: list = field(default_factory=list)        # caveats that do not block the numbers
 
     def gate(self, name: str) -> GateCost:
         spec = gate_spec(name)
@@ -110,6 +111,7 @@ class CostModel:
         return {"name": self.name, "device": self.device, "source": self.source,
                 "parameters": self.parameters, "pending": list(self.pending),
                 "infeasible": dict(self.infeasible), "off_target": dict(self.off_target),
+                "notes": list(self.notes),
                 "gates": {n: {"v_operating": c.v_operating, "pulse_width": c.pulse_width,
                               "latency": c.latency,
                               "mean_energy": float(np.mean(c.energy_by_pattern)),
@@ -152,7 +154,7 @@ def write_cost_from_operating_point(op, value: int, source: str) -> WriteCost:
 @functools.lru_cache(maxsize=16)
 def circuit_costs(device: str = "default", table: str | None = None, rows: int = 1024,
                   target_error: float = 1e-6, technology: str | None = None,
-                  gates: tuple | None = None) -> CostModel:
+                  gates: tuple | None = None, overrides: tuple | None = None) -> CostModel:
     """Costs from the circuits layer at its optimized operating points (cached per args).
 
     Gates for which circuits finds no operating point at all go to ``infeasible``; gates whose
@@ -160,9 +162,11 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
     in ``off_target``; anything circuits does not provide goes to ``pending``. A
     ParameterError from circuits (bad input, e.g. a table built for another device) is
     raised, not hidden. ``gates`` restricts the model to some gates (faster).
+    ``overrides``: what-if circuit parameters as ``(("TMR0", 3.0),)`` (RA, TMR0, V_half:
+    the circuit side only; the current-driven switching table stays exact).
     """
     params = {"rows": rows, "target_error": target_error, "table": table,
-              "technology": technology}
+              "technology": technology, "overrides": dict(overrides or ())}
     model = CostModel("circuits", str(device), "", parameters=params,
                       includes_line_charging=True)
     try:
@@ -176,11 +180,16 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
     kwargs = {"device": device, "table": table, "rows": rows, "target_error": target_error}
     if technology is not None:
         kwargs["technology"] = technology
+    gate_kwargs = dict(kwargs)
+    what_if = ""
+    if overrides:
+        gate_kwargs["circuit_overrides"] = dict(overrides)
+        what_if = ", circuit_overrides=" + repr(dict(overrides))
     model.source = (f"circuits.operating_point(device={device!r}, table={table!r}, rows={rows}, "
-                    f"target_error={target_error:g})")
+                    f"target_error={target_error:g}{what_if})")
     for name in (GATES if gates is None else [gate_spec(g).name for g in gates]):
         # a ParameterError here is bad input (e.g. a table built for another device): raise it
-        op = op_fn(name, **kwargs)
+        op = op_fn(name, **gate_kwargs)
         if getattr(op, "v_operating", None) is None:
             model.infeasible[name] = str(getattr(op, "reason", "no operating point"))
             continue
@@ -192,8 +201,18 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
         model.pending.append("preset (single-cell write) costs: circuits.write_operating_point "
                              "is not available yet")
     else:
+        import inspect
+
+        write_kwargs = dict(kwargs)
+        if overrides:
+            if "circuit_overrides" in inspect.signature(wfn).parameters:
+                write_kwargs["circuit_overrides"] = dict(overrides)
+            else:
+                model.notes.append(f"what-if {dict(overrides)} not applied to the preset "
+                                     "writes (circuits.write_operating_point takes no "
+                                     "circuit_overrides); writes use the device's values")
         for value in (0, 1):
-            op = wfn(value, **kwargs)
+            op = wfn(value, **write_kwargs)
             key = f"write {value}"
             if getattr(op, "voltage", None) is None:
                 model.infeasible[key] = str(getattr(op, "reason", "no operating point"))

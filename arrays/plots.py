@@ -117,3 +117,27 @@ def plot_sensitivity(panels: dict, out: Path, claims=((2, 5), (10, 30), (50, 50)
     axes[0][0].set_ylabel("energy ratio baseline / CRAM")
     axes[0][-1].legend(fontsize=7)
     return _save(fig, out)
+
+
+def plot_tmr(study: dict, out: Path) -> Path:
+    """Energy ratio vs TMR per workload; open markers where the array does not compute
+    correctly at the operating points."""
+    fig, ax = plt.subplots(figsize=(6.5, 4), constrained_layout=True)
+    names = list(dict.fromkeys(r["workload"] for r in study["rows"]))
+    for n in names:
+        pts = [r for r in study["rows"] if r["workload"] == n and r["energy_ratio"]]
+        if not pts:
+            continue
+        x = [r["tmr"] for r in pts]
+        y = [r["energy_ratio"] for r in pts]
+        line, = ax.plot(x, y, label=n)
+        for r in pts:
+            ax.plot(r["tmr"], r["energy_ratio"], "o", color=line.get_color(),
+                    mfc=line.get_color() if r["computes_correctly"] else "none")
+    ax.set_yscale("log")
+    ax.set_xlabel("TMR ratio (R_AP / R_P - 1 at zero bias)")
+    ax.set_ylabel("energy ratio baseline / CRAM")
+    ax.set_title("TMR what-if (open markers: gates fail at the operating point)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return _save(fig, out)

@@ -182,9 +182,41 @@ def speed_requirement(result, setup: Setup, speedup: float = 1000.0,
             "cells": arrays * setup.rows * setup.cols, "reason": ""}
 
 
+TMR_VALUES = (1.0, 1.5, 2.5, 4.0)
+
+
+def tmr_study(setup: Setup, names, values=TMR_VALUES, say=lambda m: None) -> dict:
+    """Energy ratio and accuracy vs the TMR ratio (circuit-side what-if, circuits layer's
+    ``circuit_overrides``; the current-driven switching table stays exact)."""
+    import dataclasses
+
+    from .costs import circuit_costs
+
+    rows = []
+    for v in values:
+        say(f"TMR what-if: TMR0 = {v:g}")
+        costs = circuit_costs(setup.device, setup.table, setup.rows, setup.target_error,
+                              setup.technology.name, None, (("TMR0", float(v)),))
+        su = dataclasses.replace(setup, costs=costs)
+        for n in names:
+            r = evaluate(n, su)
+            q = r.ratio()
+            rows.append({"workload": n, "tmr": float(v), "energy_ratio": q["energy_ratio"],
+                         "energy_ratio_upper_bound": q["energy_ratio_upper_bound"],
+                         "speedup": q["speedup"], "accuracy": r.accuracy_errors,
+                         "computes_correctly": r.computes_correctly,
+                         "off_target": sorted(costs.off_target),
+                         "infeasible": sorted(costs.infeasible), "notes": list(costs.notes)})
+    return {"values": [float(v) for v in values], "rows": rows}
+
+
 def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
-                 error_sweep: bool = True, progress=None) -> dict:
-    """Evaluate ``workloads`` (default: all) and write the report; returns the JSON dict."""
+                 error_sweep: bool = True, progress=None, tmr_values=None) -> dict:
+    """Evaluate ``workloads`` (default: all) and write the report; returns the JSON dict.
+
+    ``tmr_values``: also run the TMR what-if study at these TMR ratios (slow: one circuits
+    cost model per value).
+    """
     t0 = time.perf_counter()
     names = list(WORKLOADS) if not workloads else [get_workload(w).name for w in workloads]
     say = progress or (lambda msg: None)
@@ -202,9 +234,13 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
                "setup": setup.describe(),
                "pending": sorted({p for r in results for p in r.cram[HEADLINE_SCENARIO].pending}
                                  | set(setup.costs.pending))}
+    if tmr_values:
+        payload["tmr_study"] = tmr_study(setup, names, tmr_values, say)
     if out_dir is not None:
         out_dir = Path(out_dir)
         figs = _figures(results, setup, out_dir, error_sweep, say)
+        if tmr_values:
+            figs["tmr"] = plots.plot_tmr(payload["tmr_study"], out_dir / "tmr.png")
         md = _markdown(results, setup, claims, figs, payload)
         _write_atomic(out_dir / "report.md", md)
         payload["report"] = str(out_dir / "report.md")
@@ -388,6 +424,27 @@ def _markdown(results, setup, claims, figs, payload) -> str:
         for k, v in figs["accuracy_data"].items():
             L.append(f"| {k} | " + " | ".join(f"{a:.3f}" for a in v) + " |")
         L.append("")
+    if "tmr_study" in payload:
+        st = payload["tmr_study"]
+        L += ["### TMR what-if (circuit side)", "",
+              "Energy ratio (headline comparison) and accuracy with device errors when the "
+              "TMR ratio of the device is changed on the circuit side only "
+              "(`circuit_overrides`; the current-driven switching table stays exact).", "",
+              "| workload | " + " | ".join(f"TMR {v:g}" for v in st["values"]) + " |",
+              "|---|" + "---|" * len(st["values"])]
+        for n in dict.fromkeys(r["workload"] for r in st["rows"]):
+            cells = []
+            for v in st["values"]:
+                q = next(r for r in st["rows"] if r["workload"] == n and r["tmr"] == v)
+                if q["energy_ratio"] is not None:
+                    cells.append(f"{q['energy_ratio']:.3g}x, acc {_fmt(q['accuracy'])}")
+                else:
+                    cells.append("pending")
+            L.append(f"| {n} | " + " | ".join(cells) + " |")
+        notes = sorted({x for r in st["rows"] for x in r["notes"]})
+        L += [""] + [f"* {x}" for x in notes] + [""]
+        if "tmr" in figs:
+            L += ["![TMR what-if](tmr.png)", ""]
     if "sensitivity" not in figs:
         L += ["The sensitivity study needs complete CRAM ledgers; it is pending with them.", ""]
     L += ["## Ledgers (headline comparison)", ""]
