@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from llg.cli_util import emit_json, emit_table  # noqa: F401
+from llg.cli_util import emit_json, emit_table
 from llg.errors import ParameterError
 
 array_app = typer.Typer(help="Run CRAM programs on a simulated array.", no_args_is_help=True)

@@ -42,7 +42,7 @@ from llg.errors import ParameterError, check_range
 from .costs import CostModel
 from .executor import RunResult
 from .gates import GATES
-from .program import Gate, Preset, Program, schedule
+from .program import Preset, Program, schedule
 from .techdata import DataCard, load_card
 
 #: Declared entries of a peripherals card (data/peripherals/*.toml).

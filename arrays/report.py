@@ -383,9 +383,10 @@ def _markdown(results, setup, claims, figs, payload) -> str:
             L.append(f"| {r.name} | {b} | {_fmt(b10['events_per_item'])} | "
                      f"{_fmt(b10['budget'])}{note} | {_fmt(b50['budget'])} | "
                      f"{_fmt(b10['actual'])} |")
+    n_par = int(setup.periphery["array.parallel_arrays"])
     L += ["", "Arrays that must compute at once for a 1000x speedup over "
-          f"`{HEADLINE_BASELINE}` (the card assumes {int(setup.periphery['array.parallel_arrays'])}),"
-          " the cells that is, and the average CRAM power it implies:", "",
+          f"`{HEADLINE_BASELINE}` (the card assumes {n_par}), the cells that is, and the "
+          "average CRAM power it implies:", "",
           "| workload | arrays needed | cells (bits) | power (W) | note |", "|---|---|---|---|---|"]
     for r in results:
         q = speed_requirement(r, setup)
