@@ -1,0 +1,15 @@
+"""Analog MTJ crossbar multiply-accumulate (issue 7, first section).
+
+Modules, one job each: :mod:`.cards` (sourced ADC/driver and crossbar cards), :mod:`.cells`
+(cell chord conductance, variation, differential weights), :mod:`.lines` (IR drop: effective
+conductance matrix by nodal analysis, closed-form ladder), :mod:`.adc` (quantizer),
+:mod:`.disturb` (read disturb from the switching table), :mod:`.analog` (the digits network
+on tiles, accuracy and energy per inference).
+
+>>> from arrays.crossbar import run_crossbar                           # doctest: +SKIP
+>>> r = run_crossbar(rows=64, adc_bits=6)                              # doctest: +SKIP
+>>> r.accuracy, r.energy_total                                         # doctest: +SKIP
+"""
+from .analog import CrossbarConfig, CrossbarResult, run_crossbar
+
+__all__ = ["CrossbarConfig", "CrossbarResult", "run_crossbar"]
