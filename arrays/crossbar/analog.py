@@ -88,7 +88,7 @@ class CrossbarConfig:
             raise ParameterError(f"rows = {self.rows!r} cells must be an even integer in "
                                  "2..1024 (columns hold differential pairs)")
         if self.tmr is not None:
-            check_range("tmr", self.tmr, "1 (ratio, 1 = 100 %)", 0.0, 20.0, lo_open=True)
+            check_range("tmr", self.tmr, "(ratio)", 0.0, 20.0, lo_open=True)
         if self.read_voltage is not None:
             check_range("read_voltage", self.read_voltage, "V", 0.0, 1.0, lo_open=True)
         if self.full_scale not in FULL_SCALE_MODES:

@@ -1,0 +1,63 @@
+"""``cramsim crossbar``: the analog MTJ crossbar (arrays/crossbar) from the command line."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from llg.cli_util import emit_json, emit_table
+
+
+def crossbar(workload: str = typer.Option("digits", "--workload", "-w",
+                                          help="Workload run as an analog MVM network: digits."),
+             rows: int = typer.Option(64, "--rows", help="Tile size: rows x rows cells "
+                                      "(even; columns hold differential weight pairs)."),
+             adc_bits: int = typer.Option(8, "--adc-bits", help="ADC resolution, bits (the "
+                                          "ADC card's range, 1..14)."),
+             tmr: Optional[float] = typer.Option(None, "--tmr", help="Override the device's "
+                                                 "zero-bias TMR (ratio, 1.5 = 150 %)."),
+             read_voltage: Optional[float] = typer.Option(None, "--read-voltage", help="Row "
+                                                          "read voltage, V (default: card)."),
+             no_ir_drop: bool = typer.Option(False, "--no-ir-drop", help="Ideal lines."),
+             no_variation: bool = typer.Option(False, "--no-variation",
+                                               help="No device-to-device variation."),
+             full_scale: str = typer.Option("calibrated", "--full-scale",
+                                            help="ADC full scale: calibrated or max."),
+             disturb_reads: int = typer.Option(0, "--disturb-reads", help="Inject read-disturb "
+                                               "flips accumulated over this many reads."),
+             device: str = typer.Option("default", "--device", "-d",
+                                        help="Shipped device name or TOML path."),
+             seed: int = typer.Option(0, "--seed", help="Seed of the device variation."),
+             json_out: bool = typer.Option(False, "--json", help="Print the JSON result.")):
+    """Run a workload on simulated MTJ crossbars: accuracy, energy per inference (itemized),
+    IR drop, read disturb.
+
+    --json prints {"accuracy", "reference_accuracy", "agreement", "energy" {item: J},
+    "energy_total" (J), "latency" (s), "tiles", "conversions", "ir_drop", "read_disturb",
+    "operating_point", "config", "notes"}.
+    """
+    from .crossbar import CrossbarConfig, run_crossbar
+
+    cfg = CrossbarConfig(workload=workload, rows=rows, adc_bits=adc_bits, tmr=tmr,
+                         read_voltage=read_voltage, ir_drop=not no_ir_drop,
+                         variation=not no_variation, full_scale=full_scale,
+                         disturb_reads=disturb_reads, device=device, seed=seed)
+    res = run_crossbar(cfg)
+    if json_out:
+        emit_json(res.as_dict())
+        return
+    emit_table(f"{workload} on {rows} x {rows} MTJ crossbars, {adc_bits}-bit ADC", [
+        ("accuracy (analog)", res.accuracy), ("accuracy (digital BNN)", res.reference_accuracy),
+        ("labels agreeing", res.agreement), ("tiles", sum(res.tiles.values())),
+        ("ADC conversions / inference", res.conversions),
+        ("worst IR loss, layer 1", res.ir_drop["layer1"]),
+        ("read disturb / AP read", res.read_disturb["p_disturb_fp"])])
+    emit_table("energy per inference", [(k, v, "J") for k, v in res.energy.items()] +
+               [("total", res.energy_total, "J"), ("latency", res.latency, "s")])
+    for n in res.notes:
+        typer.echo(f"note: {n}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``crossbar`` to the top-level app."""
+    app.command("crossbar")(crossbar)
