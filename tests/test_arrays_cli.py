@@ -16,7 +16,7 @@ def run_cli(*args):
                           text=True)
 
 
-def _one_line_error(p, *words):
+def assert_one_line_error(p, *words):
     assert p.returncode == 2, (p.returncode, p.stderr)
     assert "Traceback" not in p.stderr
     lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
@@ -35,16 +35,16 @@ def test_array_run_json():
 
 
 def test_operand_too_wide_for_the_array():
-    _one_line_error(run_cli("array", "run", "--program", "mul32", "--cols", "64",
+    assert_one_line_error(run_cli("array", "run", "--program", "mul32", "--cols", "64",
                             "--no-ledger"), "does not exist", "64 columns")
-    _one_line_error(run_cli("array", "run", "--program", "add99", "--no-ledger"),
+    assert_one_line_error(run_cli("array", "run", "--program", "add99", "--no-ledger"),
                     "add99", "valid range")
 
 
 def test_unknown_program_and_option_values():
-    _one_line_error(run_cli("array", "run", "--program", "divide8", "--no-ledger"),
+    assert_one_line_error(run_cli("array", "run", "--program", "divide8", "--no-ledger"),
                     "known programs")
-    _one_line_error(run_cli("array", "run", "--program", "add8", "--errors", "maybe",
+    assert_one_line_error(run_cli("array", "run", "--program", "add8", "--errors", "maybe",
                             "--no-ledger"), "--errors")
 
 
@@ -53,7 +53,7 @@ def test_unknown_workload_lists_known_ones():
         get_workload("fft1024")
     for name in WORKLOADS:
         assert name in str(exc.value)
-    _one_line_error(run_cli("report", "--workload", "fft1024"), "fft1024", "add32",
+    assert_one_line_error(run_cli("report", "--workload", "fft1024"), "fft1024", "add32",
                     "bnn_digits")
 
 
