@@ -1,0 +1,133 @@
+"""The digits network on analog crossbars, the CLI and its bad-input errors."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from arrays.crossbar import CrossbarConfig, run_crossbar
+from arrays.crossbar import analog
+from arrays.crossbar.cards import load_adc
+from arrays.crossbar.cells import chord_conductance
+from arrays.crossbar.lines import effective_conductance
+from llg.errors import ParameterError
+
+
+def test_ideal_crossbar_reproduces_the_digital_bnn():
+    """Ideal devices, lines and readout: the analog MVM is x @ w exactly, so every label equals
+    the integer XNOR-popcount network's."""
+    r = run_crossbar(ideal_devices=True, adc_bits=None, variation=False)
+    assert r.agreement == 1.0
+    assert r.accuracy == r.reference_accuracy
+
+
+def test_layer_sums_equal_matrix_product_with_real_cells_and_no_lines():
+    """Real MTJ + transistor cells (any dG) but ideal lines, no variation, no ADC: the decoded
+    partial sums are the exact integer matrix product."""
+    cfg = CrossbarConfig(adc_bits=None, variation=False, ir_drop=False, rows=16).validated()
+    ctx = analog._context(cfg)
+    model = analog.trained_model()
+    x = analog.digits_data()[1]
+    w1 = (2.0 * model.w1 - 1).T
+    tiles = analog._build_tiles(ctx, w1, np.random.default_rng(0), 0.0)
+    np.testing.assert_allclose(analog._layer_forward(ctx, tiles, x, w1.shape[1]), x @ w1,
+                               atol=1e-9)
+
+
+def test_default_run_itemized_energy_and_ir_drop_trend():
+    small = run_crossbar(rows=16, adc_bits=6)
+    big = run_crossbar(rows=64, adc_bits=6)
+    for r in (small, big):
+        assert set(r.energy) == {"array", "adc", "drivers", "data_movement", "digital"}
+        assert r.energy_total == pytest.approx(sum(r.energy.values()))
+        assert all(v > 0 for v in r.energy.values())
+        assert 0.0 <= r.accuracy <= 1.0
+    assert big.ir_drop["layer1"] > small.ir_drop["layer1"]
+    # one conversion per output per row tile: 64-128-10 layers cut into 16- or 64-row tiles
+    assert small.conversions == 4 * 128 + 8 * 10 and big.conversions == 1 * 128 + 2 * 10
+    # ADC energy = conversions x E(6 bits)
+    e6 = load_adc("sar_survey")["adc.walden_fom"] * 64
+    assert big.energy["adc"] == pytest.approx(big.conversions * e6)
+
+
+def test_array_energy_is_joule_heat_of_ideal_cells():
+    """Without lines the array energy of one activation is sum_i V^2 x_i sum_j G_ij t."""
+    cfg = CrossbarConfig(adc_bits=4, variation=False, ir_drop=False, rows=64).validated()
+    ctx = analog._context(cfg)
+    model = analog.trained_model()
+    x = analog.digits_data()[1]
+    w1 = (2.0 * model.w1 - 1).T
+    tiles = analog._build_tiles(ctx, w1, np.random.default_rng(0), 0.0)
+    e, _ = analog._energy(ctx, [(tiles, x)], 0)
+    t = ctx.card["read.pulse_width"]
+    expect = sum(np.mean(x[:, tl.row_slice] @ tl.g.sum(axis=1)) for tl in tiles) \
+        * ctx.v_read ** 2 * t
+    assert e["array"] == pytest.approx(expect, rel=1e-12)
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"workload": "mnist"}, ["workload", "mnist", "digits"]),
+    ({"adc_bits": 0}, ["adc_bits", "bits", "1 <= adc_bits <= 14"]),
+    ({"adc_bits": 15}, ["adc_bits", "14"]),
+    ({"rows": 15}, ["rows", "even"]),
+    ({"tmr": -0.5}, ["tmr"]),
+    ({"full_scale": "auto"}, ["full_scale", "calibrated"]),
+])
+def test_bad_config_is_a_clear_parameter_error(changes, words):
+    with pytest.raises(ParameterError) as exc:
+        CrossbarConfig(**changes).validated()
+    for w in words:
+        assert w in str(exc.value)
+
+
+def test_negative_conductance_is_refused():
+    with pytest.raises(ParameterError, match="negative conductance"):
+        effective_conductance(np.array([[1e-4, -1e-4]]), 0.7, 0.5)
+    from circuits.elements import MTJElement, TransistorElement
+    el = MTJElement(1e-4, 1.0, 0.5)
+    with pytest.raises(ParameterError, match="g_p"):
+        chord_conductance(np.array([-1e-4]), 1.0, 0.1, el, TransistorElement("ideal", 0.0))
+
+
+def test_adc_card_without_source_is_refused(tmp_path):
+    body = {"walden_fom": '{ value = 5e-15, unit = "J", source = "survey" }',
+            "schreier_fom": '{ value = 175.0, unit = "dB", source = "survey" }',
+            "conversion_time": '{ value = 1e-8, unit = "s", source = "assumption: x" }',
+            "min_bits": '{ value = 1, unit = "1", source = "assumption: x" }',
+            "max_bits": '{ value = 14, unit = "1", source = "assumption: x" }'}
+
+    def card(**override):
+        b = {**body, **override}
+        return ('name = "t"\n[adc]\n' + "".join(f"{k} = {v}\n" for k, v in b.items())
+                + '[driver]\nefficiency = { value = 1.0, unit = "1", source = "assumption" }\n')
+
+    p = tmp_path / "card.toml"
+    p.write_text(card())
+    assert load_adc(p)["adc.walden_fom"] == 5e-15
+    p.write_text(card(walden_fom='{ value = 5e-15, unit = "J" }'))
+    with pytest.raises(ParameterError, match="walden_fom has no source"):
+        load_adc(p)
+    p.write_text(card(schreier_fom="175.0"))
+    with pytest.raises(ParameterError, match="bare value"):
+        load_adc(p)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "cramsim", "crossbar", *args],
+                          capture_output=True, text=True)
+
+
+def test_cli_json_and_errors():
+    p = _cli("--workload", "digits", "--rows", "32", "--adc-bits", "5", "--tmr", "2", "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["config"]["rows"] == 32 and out["config"]["adc_bits"] == 5
+    assert out["operating_point"]["tmr0"] == 2.0
+    assert out["energy_total"] == pytest.approx(sum(out["energy"].values()))
+    for args, word in ((("--adc-bits", "20"), "adc_bits"), (("--workload", "cifar"), "workload"),
+                       (("--rows", "7"), "rows")):
+        p = _cli(*args)
+        assert p.returncode == 2 and "Traceback" not in p.stderr
+        lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and word in lines[0], p.stderr
