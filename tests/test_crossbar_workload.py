@@ -131,3 +131,19 @@ def test_cli_json_and_errors():
         assert p.returncode == 2 and "Traceback" not in p.stderr
         lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
         assert len(lines) == 1 and word in lines[0], p.stderr
+
+
+def test_report_section_quick(tmp_path):
+    from arrays.crossbar_report import report_section
+
+    md, data = report_section(tmp_path, quick=True)
+    json.dumps(data)
+    for name in data["figures"].values():
+        assert (tmp_path / name).stat().st_size > 0 and f"]({name})" in md
+    assert "Jung et al." in md and data["jung_2022"]["hardware_accuracy"] == 0.9323
+    acc = [r["accuracy"] for r in data["by_array_size"]]
+    ir = [r["ir_loss_layer1"] for r in data["by_array_size"]]
+    assert all(b > a for a, b in zip(ir, ir[1:]))
+    assert all(0 <= a <= 1 for a in acc)
+    md2, _ = report_section(None, quick=True)
+    assert "![" not in md2

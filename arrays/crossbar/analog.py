@@ -37,7 +37,6 @@ is excluded: it is the same for any accelerator holding the model.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Optional
 

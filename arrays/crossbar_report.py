@@ -1,0 +1,193 @@
+"""The analog-crossbar section of ``cramsim report``: accuracy vs ADC bits, tile size and TMR,
+energy per inference itemized, and the comparison with Jung et al. (Nature 601, 211 (2022)).
+
+:func:`report_section` returns the markdown and a JSON-able dict and writes its PNG figures
+into ``out_dir`` (atomically). ``quick`` runs fewer sweep points.
+"""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from .crossbar import CrossbarConfig, run_crossbar
+
+#: Jung et al., Nature 601, 211 (2022), abstract: 64 x 64 MRAM crossbar with resistance
+#: summation, 28 nm CMOS readout, two-layer perceptron on 10,000 MNIST test digits.
+JUNG_2022 = {"array": "64 x 64", "hardware_accuracy": 0.9323, "software_accuracy": 0.9524,
+             "dataset": "MNIST (28 x 28, 10,000 test digits)", "summation": "resistance",
+             "cmos": "28 nm", "source": "Jung et al., Nature 601, 211 (2022), abstract"}
+HEADLINE = dict(rows=32, adc_bits=8)
+MACS = 64 * 128 + 128 * 10          # multiply-accumulates per digits inference
+
+
+def _se(p: float, n: int) -> float:
+    """Binomial standard error of an accuracy over n test images."""
+    return math.sqrt(max(p * (1 - p), 0.0) / n)
+
+
+def _row(r) -> dict:
+    return {"rows": r.config["rows"], "adc_bits": r.config["adc_bits"],
+            "tmr": r.operating_point["tmr0"], "accuracy": r.accuracy,
+            "accuracy_se": _se(r.accuracy, r.n_test), "agreement": r.agreement,
+            "energy_total": r.energy_total, "ir_loss_layer1": r.ir_drop["layer1"]}
+
+
+def _save(fig, out_dir, name: str) -> str | None:
+    """Write ``fig`` atomically into out_dir (None: nowhere); returns the file name."""
+    if out_dir is None:
+        return None
+    path = Path(out_dir) / name
+    tmp = path.with_name(path.name + ".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    os.replace(tmp, path)
+    return path.name
+
+
+def report_section(out_dir: Path | None, *, quick: bool = False) -> tuple[str, dict]:
+    """Markdown section and JSON dict for the analog crossbar (see module doc).
+
+    The markdown has no top-level heading (the caller adds one); ``out_dir`` None: no
+    figures are written or linked.
+    """
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+    bits = (3, 5, 8) if quick else (2, 3, 4, 5, 6, 8, 10)
+    sizes = (16, 32, 64) if quick else (16, 32, 64, 128)
+    tmrs = (0.5, 1.5, 4.0) if quick else (0.25, 0.5, 1.0, 1.5, 2.5, 4.0)
+
+    head = run_crossbar(CrossbarConfig(**HEADLINE))
+    by_bits = [run_crossbar(rows=32, adc_bits=b) for b in bits]
+    by_bits_ideal = [run_crossbar(rows=32, adc_bits=b, ir_drop=False, variation=False)
+                     for b in bits]
+    by_size = [run_crossbar(rows=n, adc_bits=8) for n in sizes]
+    by_size_noir = [run_crossbar(rows=n, adc_bits=8, ir_drop=False) for n in sizes]
+    by_tmr = [run_crossbar(rows=32, adc_bits=8, tmr=t) for t in tmrs]
+    digital = head.reference_accuracy
+
+    figs = {}
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    ax.plot(bits, [r.accuracy for r in by_bits], "o-", label="45 nm lines + variation")
+    ax.plot(bits, [r.accuracy for r in by_bits_ideal], "s--", label="ideal lines, no variation")
+    ax.axhline(digital, color="k", lw=0.8, label="digital BNN")
+    ax.set_xlabel("ADC bits")
+    ax.set_ylabel("test accuracy")
+    ax.set_title("digits on 32 x 32 MTJ crossbars")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    figs["adc_bits"] = _save(fig, out_dir, "crossbar_accuracy_vs_adc_bits.png")
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    ax.plot(sizes, [r.accuracy for r in by_size], "o-", label="with IR drop")
+    ax.plot(sizes, [r.accuracy for r in by_size_noir], "s--", label="ideal lines")
+    ax.axhline(digital, color="k", lw=0.8, label="digital BNN")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("tile size (rows = columns)")
+    ax.set_ylabel("test accuracy")
+    ax2 = ax.twinx()
+    ax2.plot(sizes, [1e12 * r.energy_total for r in by_size], "^:", color="C3")
+    ax2.set_ylabel("energy per inference (pJ)", color="C3")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("8-bit ADC")
+    fig.tight_layout()
+    figs["array_size"] = _save(fig, out_dir, "crossbar_accuracy_vs_array_size.png")
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    ax.plot([100 * t for t in tmrs], [r.accuracy for r in by_tmr], "o-")
+    ax.axhline(digital, color="k", lw=0.8)
+    ax.set_xlabel("TMR0 (%)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title("32 x 32 tiles, 8-bit ADC")
+    fig.tight_layout()
+    figs["tmr"] = _save(fig, out_dir, "crossbar_accuracy_vs_tmr.png")
+    plt.close(fig)
+
+    n = head.n_test
+    se = _se(head.accuracy, n)
+    e = head.energy
+    ops = 2 * MACS
+    def img(key, alt):
+        return [f"![{alt}]({figs[key]})", ""] if figs[key] else []
+
+    lines = [
+        "The digits BNN (64-128-10, the same trained weights as the CRAM run) mapped onto 1T-1MTJ "
+        "crossbars: inputs as row voltages (a 1 bit drives V_read), signed binary weights as "
+        "differential column pairs (P/AP), column-pair currents summed by Kirchhoff's law and "
+        "digitized by one ADC conversion per pair and tile, partial sums added digitally. "
+        "Non-idealities: bias-dependent TMR, IR drop on both line sets (nodal analysis), RA and "
+        "diameter variation (crossbar card), read disturb (switching table), ADC quantization. "
+        f"Accuracies are over {n} test images (binomial standard error ~{se:.3f}).",
+        "",
+        f"Headline ({HEADLINE['rows']} x {HEADLINE['rows']} tiles, {HEADLINE['adc_bits']}-bit "
+        f"ADC, 45 nm lines, variation): accuracy **{head.accuracy:.3f}** vs digital "
+        f"{digital:.3f} ({head.agreement:.3f} of labels agree); energy per inference "
+        f"**{head.energy_total * 1e12:.0f} pJ** ({ops / head.energy_total / 1e12:.0f} TOPS/W "
+        f"counting 2 ops per MAC, {MACS} MACs), latency {head.latency * 1e9:.0f} ns.",
+        "",
+        "| energy item | pJ / inference | share |", "|---|---|---|"]
+    for k, v in e.items():
+        lines.append(f"| {k} | {v * 1e12:.1f} | {v / head.energy_total:.0%} |")
+    lines += [""] + img("adc_bits", "accuracy vs ADC bits") + [
+              "| ADC bits | accuracy | ideal lines, no variation | energy (pJ) |",
+              "|---|---|---|---|"]
+    for b, r, ri in zip(bits, by_bits, by_bits_ideal):
+        lines.append(f"| {b} | {r.accuracy:.3f} | {ri.accuracy:.3f} | "
+                     f"{r.energy_total * 1e12:.0f} |")
+    lines += [""] + img("array_size", "accuracy vs array size") + [
+              "| tile | accuracy | ideal lines | worst IR loss (layer 1) | energy (pJ) |",
+              "|---|---|---|---|---|"]
+    for s, r, rn in zip(sizes, by_size, by_size_noir):
+        lines.append(f"| {s} x {s} | {r.accuracy:.3f} | {rn.accuracy:.3f} | "
+                     f"{r.ir_drop['layer1']:.1%} | {r.energy_total * 1e12:.0f} |")
+    lines += [""] + img("tmr", "accuracy vs TMR") + ["| TMR0 | accuracy |", "|---|---|"]
+    for t, r in zip(tmrs, by_tmr):
+        lines.append(f"| {t:.0%} | {r.accuracy:.3f} |")
+    rd = head.read_disturb
+    lines += [
+        "",
+        f"Read disturb: worst AP-cell read current {rd['current_A'] * 1e6:.1f} uA for "
+        f"{rd['pulse_width_s'] * 1e9:.0f} ns gives P_sw = {rd['p_disturb_fp']:.2e} per read "
+        "(Fokker-Planck, " + ("an upper bound: the current lies below the table, edge value "
+                              "held" if rd["upper_bound_only"] else "inside the table") +
+        f"); expected {rd['expected_flips_per_inference']:.1e} flipped cells per inference.",
+        "",
+        "### Comparison with Jung et al., Nature 601, 211 (2022)",
+        "",
+        "| | Jung et al. 2022 | this model |", "|---|---|---|",
+        f"| array | 64 x 64 MRAM, resistance summation, 28 nm readout | {HEADLINE['rows']} x "
+        f"{HEADLINE['rows']} (and 16-128) 1T-1MTJ tiles, current summation, 45 nm periphery |",
+        "| task | MNIST 28 x 28, two-layer perceptron, 10,000 test digits | sklearn digits "
+        f"8 x 8 binarized, 64-128-10 BNN, {n} test digits |",
+        f"| hardware accuracy | {JUNG_2022['hardware_accuracy']:.2%} | {head.accuracy:.2%} |",
+        f"| software accuracy | {JUNG_2022['software_accuracy']:.2%} | {digital:.2%} |",
+        f"| loss vs software | {100 * (JUNG_2022['software_accuracy'] - JUNG_2022['hardware_accuracy']):.1f}"
+        f" points | {100 * (digital - head.accuracy):.1f} points |",
+        "",
+        "Comparable: the accuracy *loss* of the analog array against its own software baseline, "
+        "and the tile size. Not comparable: absolute accuracies (different data sets; binarized "
+        "8 x 8 digits cap our digital BNN near 90 %) and energies (their resistance-summation "
+        "array and 28 nm readout against our current-summation model). Why the figures differ: "
+        "with current summation the low MTJ resistance draws a large column current, so the "
+        "IR drop on 64-cell lines costs "
+        f"{by_size[sizes.index(64)].ir_drop['layer1']:.0%} of the signal in the worst column at "
+        "64 x 64 here, which is exactly the problem Jung et al. avoided with resistance "
+        "summation; at 16-32 rows our loss is comparable to theirs. Our readout has no "
+        "per-column gain trim (one would remove most of the IR-drop gain error; not modelled). "
+        "Their 2.0-point loss includes measured device and readout errors of a real chip; "
+        "ours includes only the modelled non-idealities listed above.",
+    ]
+    data = {"headline": head.as_dict(), "digital_accuracy": digital,
+            "by_adc_bits": [_row(r) for r in by_bits],
+            "by_adc_bits_ideal_lines": [_row(r) for r in by_bits_ideal],
+            "by_array_size": [_row(r) for r in by_size],
+            "by_array_size_ideal_lines": [_row(r) for r in by_size_noir],
+            "by_tmr": [_row(r) for r in by_tmr], "jung_2022": JUNG_2022,
+            "ops_per_inference": ops, "figures": figs}
+    return "\n".join(lines) + "\n", data
