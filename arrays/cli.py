@@ -38,7 +38,19 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
                                          "rate sweep (faster)."),
            tmr_sweep: bool = typer.Option(False, "--tmr-sweep", help="Also run the TMR what-if "
                                           "study (TMR0 = 1, 1.5, 2.5, 4; slow: one circuits "
-                                          "cost model per value).")):
+                                          "cost model per value)."),
+           scenario: Optional[list[str]] = typer.Option(
+               None, "--scenario", help="Maturity scenario (data/scenarios name or TOML path) "
+               "to run every workload under; repeatable; default: early, hybrid, mature "
+               "(one circuits run each, ~10 s)."),
+           no_scenarios: bool = typer.Option(False, "--no-scenarios", help="Skip the maturity "
+                                             "scenarios (faster)."),
+           no_memtech: bool = typer.Option(False, "--no-memtech", help="Skip the technology "
+                                           "comparison and the training-step study."),
+           no_crossbar: bool = typer.Option(False, "--no-crossbar", help="Skip the analog "
+                                            "crossbar section."),
+           quick: bool = typer.Option(False, "--quick", help="Quick mode of the analog "
+                                      "crossbar section.")):
     """Compare CRAM with a conventional processor on every workload and write DIR/report.md.
 
     Energy and latency per workload for CRAM (data resident in the arrays, or streamed in) and
@@ -46,7 +58,9 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     the sensitivity of the energy ratio, and which published claims the model reproduces.
     --json prints {"workloads": [{"name", "cram_energy" (J), "baseline_energy" (J),
     "energy_ratio", "cram_latency" (s), "baseline_latency" (s), "speedup", "accuracy"}...],
-    "claims", "setup", "pending"} (null where a CRAM number is pending).
+    "claims", "setup", "pending", "scenarios" (every workload per maturity scenario, with
+    verdicts against the claims), "memtech" (technology cards, stateful-logic comparison,
+    training step), "crossbar"} (null where a CRAM number is pending).
     """
     from .evaluate import DEFAULT_BASELINES, make_setup
     from .report import build_report
@@ -61,8 +75,15 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
                        target_error=target_error, rows=rows, seed=seed)
     from .report import TMR_VALUES
 
+    from .report import DEFAULT_SCENARIOS
+    from .scenarios import load_scenario
+
+    scs = () if no_scenarios else tuple(scenario or DEFAULT_SCENARIOS)
+    for sc in scs:
+        load_scenario(sc)        # a bad scenario fails before any slow work
     payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say,
-                           tmr_values=TMR_VALUES if tmr_sweep else None)
+                           tmr_values=TMR_VALUES if tmr_sweep else None, scenarios=scs,
+                           memtech=not no_memtech, crossbar=not no_crossbar, quick=quick)
     if json_out:
         emit_json(payload)
         return

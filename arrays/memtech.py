@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from llg.errors import ParameterError
 
-from .techdata import DataCard, available, card_from_dict, load_card  # noqa: F401
+from .techdata import DataCard, card_from_dict, load_card
 
 MEMTECH_DECLARED = {
     ("cell", "on_off_ratio"): ("1", 1.0, 1e9, "high/low resistance ratio"),

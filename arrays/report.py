@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import plots
+from . import report_sections as sections
 from .evaluate import (HEADLINE_BASELINE, HEADLINE_SCENARIO, Setup, accuracy_vs_error,
                        evaluate, sensitivity)
 from .ledger import SCENARIOS
@@ -39,6 +40,8 @@ CLAIMS = {
 ERROR_RATES = np.array([1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1])
 SENS_FACTORS = np.array([0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0])
 UTIL_FACTORS = np.array([0.05, 0.1, 0.2, 0.5, 1.0])
+#: Maturity scenarios the default report runs (data/scenarios; one circuits run each).
+DEFAULT_SCENARIOS = ("early", "hybrid", "mature")
 
 
 def _fmt(x, unit="", digits=3):
@@ -211,11 +214,16 @@ def tmr_study(setup: Setup, names, values=TMR_VALUES, say=lambda m: None) -> dic
 
 
 def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
-                 error_sweep: bool = True, progress=None, tmr_values=None) -> dict:
+                 error_sweep: bool = True, progress=None, tmr_values=None,
+                 scenarios=DEFAULT_SCENARIOS, memtech: bool = True,
+                 crossbar: bool = True, quick: bool = False) -> dict:
     """Evaluate ``workloads`` (default: all) and write the report; returns the JSON dict.
 
     ``tmr_values``: also run the TMR what-if study at these TMR ratios (slow: one circuits
-    cost model per value).
+    cost model per value). ``scenarios``: maturity scenarios (data/scenarios) to run every
+    workload under (one circuits cost model each; None or () skips them). ``memtech``: the
+    technology comparison and the training-step study. ``crossbar``: the analog crossbar
+    section (:mod:`arrays.crossbar_report`, ``quick`` passed on) if that module exists.
     """
     t0 = time.perf_counter()
     names = list(WORKLOADS) if not workloads else [get_workload(w).name for w in workloads]
@@ -236,16 +244,48 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
                                  | set(setup.costs.pending))}
     if tmr_values:
         payload["tmr_study"] = tmr_study(setup, names, tmr_values, say)
+    extra_md: list = []
+    if scenarios:
+        payload["scenarios"] = sections.scenario_study(setup, names, scenarios, say, results)
+    if memtech:
+        payload["memtech"] = sections.memtech_study(results, setup, say)
+    cb_md = None
+    if crossbar:
+        cb_md, payload["crossbar"] = _crossbar_section(out_dir, quick, say)
     if out_dir is not None:
         out_dir = Path(out_dir)
         figs = _figures(results, setup, out_dir, error_sweep, say)
         if tmr_values:
             figs["tmr"] = plots.plot_tmr(payload["tmr_study"], out_dir / "tmr.png")
-        md = _markdown(results, setup, claims, figs, payload)
+        if "scenarios" in payload:
+            extra_md += sections.scenario_markdown(payload["scenarios"], sections.plot_scenarios(
+                payload["scenarios"], out_dir / "scenarios.png"))
+        if "memtech" in payload:
+            extra_md += sections.memtech_markdown(payload["memtech"], sections.plot_memtech(
+                payload["memtech"], out_dir / "memtech.png"))
+        if crossbar:
+            if not (cb_md or "").lstrip().startswith("#"):   # the section brings its own
+                extra_md += ["## Analog MRAM crossbar", ""]
+            extra_md += [cb_md or payload["crossbar"].get("pending", ""), ""]
+        md = _markdown(results, setup, claims, figs, payload, extra_md)
         _write_atomic(out_dir / "report.md", md)
         payload["report"] = str(out_dir / "report.md")
     payload["seconds"] = time.perf_counter() - t0
     return payload
+
+
+def _crossbar_section(out_dir, quick, say):
+    """(markdown, dict) of :func:`arrays.crossbar_report.report_section`, or a clear
+    'pending' entry while that module does not exist."""
+    try:
+        from .crossbar_report import report_section
+    except ImportError as exc:
+        why = (f"pending: the analog crossbar section needs arrays.crossbar_report."
+               f"report_section, which is not available ({type(exc).__name__}: {exc})")
+        return None, {"pending": why}
+    say("analog crossbar section")
+    md, data = report_section(Path(out_dir) if out_dir is not None else None, quick=quick)
+    return md, data
 
 
 # -- figures --------------------------------------------------------------------------------
@@ -303,7 +343,7 @@ def _figures(results, setup, out_dir, error_sweep, say) -> dict:
 
 
 # -- markdown -------------------------------------------------------------------------------
-def _markdown(results, setup, claims, figs, payload) -> str:
+def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
     c = setup.costs
     L = ["# CRAM vs conventional processing: where does the advantage hold?", "",
          f"Device `{setup.device}`, switching table `{setup.table or 'shipped default'}`, "
@@ -410,6 +450,7 @@ def _markdown(results, setup, claims, figs, payload) -> str:
           "compare one classifier with a near-memory design of their own; this model "
           "compares the same work item for item against sourced processor and memory "
           "energies.", ""]
+    L += list(extra)
     L += ["## Figures", ""]
     for key, cap in (("energy", "Energy per item"), ("latency", "Latency of each workload"),
                      ("breakdown", "Breakdown by ledger item"),

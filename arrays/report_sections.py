@@ -1,0 +1,374 @@
+"""The report's sections beyond digital CRAM on the default device: maturity scenarios,
+other memory technologies on the same workloads, and training vs inference.
+
+Each ``*_study`` function returns a JSON-able dict; each ``*_markdown`` turns it into report
+lines; the figures are written atomically next to report.md. Every number comes from the
+existing evaluate / ledger path (scenarios), the data cards (data/memtech, data/training,
+data/scenarios) or the circuits layer; nothing is re-derived here.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO, evaluate
+from .gates import GATES
+
+#: claim key -> (lo, hi) energy-ratio band (the report's CLAIMS; mature ~50x as 25-100x)
+BANDS = {"early_2_5x": (2.0, 5.0), "hybrid_10_30x": (10.0, 30.0), "mature_50x": (25.0, 100.0)}
+
+
+def _fmt(x, digits=3):
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    return f"{x:.{digits}g}"
+
+
+# -- maturity scenarios ---------------------------------------------------------------------
+def scenario_study(base, names, scenarios=None, say=lambda m: None, default_results=None
+                   ) -> dict:
+    """Every workload under every scenario (same evaluate/ledger path as the report)."""
+    from .scenarios import SCENARIOS, load_scenario, scenario_setup
+
+    rows, meta = [], []
+    if default_results:
+        for r in default_results:
+            rows.append(_scenario_row("as shipped", None, r))
+    for name in (scenarios or SCENARIOS):
+        sc = load_scenario(name)
+        say(f"scenario {sc.name}: circuits operating points and {len(names)} workloads")
+        su = scenario_setup(sc, base)
+        c = su.costs
+        meta.append({"name": sc.name, "description": sc.description,
+                     "rationale": sc.rationale, "claim": sc.claim, "band": BANDS.get(sc.claim),
+                     "device": su.device, "sources": sc.sources(),
+                     "off_target": sorted(c.off_target), "infeasible": sorted(c.infeasible),
+                     "max_gate_error": max([float(np.max(g.error_by_pattern))
+                                            for g in c.gates.values()] or [math.nan]),
+                     "mean_gate_energy": {g: float(np.mean(x.energy_by_pattern))
+                                          for g, x in c.gates.items()},
+                     "write_energy": {str(v): w.energy for v, w in c.writes.items()}})
+        for n in names:
+            rows.append(_scenario_row(sc.name, sc.claim, evaluate(n, su)))
+    return {"scenarios": meta, "rows": rows, "verdicts": _scenario_verdicts(meta, rows)}
+
+
+def _scenario_row(scenario, claim, r) -> dict:
+    q = r.ratio(HEADLINE_SCENARIO, HEADLINE_BASELINE)
+    other = {b: r.ratio(HEADLINE_SCENARIO, b)["energy_ratio"] for b in r.baseline}
+    v = q["energy_ratio"]
+    band = BANDS.get(claim)
+    in_band = None if v is None or band is None else band[0] <= v <= band[1]
+    return {"scenario": scenario, "workload": r.name, "claim": claim,
+            "energy_ratio": v, "energy_ratio_upper_bound": q["energy_ratio_upper_bound"],
+            "energy_ratio_by_baseline": other, "speedup": q["speedup"],
+            "accuracy": r.accuracy_errors, "accuracy_perfect": r.accuracy_perfect,
+            "computes_correctly": r.computes_correctly, "in_band": in_band,
+            "holds": bool(in_band and r.computes_correctly),
+            "cram_energy_per_item": (r.cram[HEADLINE_SCENARIO].energy / r.workload.n_items
+                                     if q["complete"] else None)}
+
+
+def _scenario_verdicts(meta, rows) -> list:
+    out = []
+    for m in meta:
+        rs = [r for r in rows if r["scenario"] == m["name"]]
+        lo, hi = m["band"]
+        holds = [r["workload"] for r in rs if r["holds"]]
+        energy_only = [r for r in rs if r["in_band"] and not r["computes_correctly"]]
+        above = [r["workload"] for r in rs if r["energy_ratio"] and r["energy_ratio"] > hi]
+        below = [r["workload"] for r in rs if r["energy_ratio"] and r["energy_ratio"] < lo]
+        parts = []
+        if holds:
+            parts.append("holds for " + ", ".join(holds))
+        else:
+            parts.append("does not hold for any workload")
+        if energy_only:
+            parts.append("the energy ratio alone falls in the band for " + ", ".join(
+                f"{r['workload']} ({r['energy_ratio']:.3g}x, accuracy "
+                f"{_fmt(r['accuracy'])})" for r in energy_only) +
+                " but the gates fail at their operating points")
+        if above:
+            parts.append("above the band: " + ", ".join(above))
+        if below:
+            parts.append("below the band: " + ", ".join(below))
+        if m["off_target"] or m["infeasible"]:
+            parts.append(f"gates missing the target error: "
+                         f"{', '.join(m['off_target'] + m['infeasible']) or 'none'} "
+                         f"(largest gate error {_fmt(m['max_gate_error'])})")
+        out.append({"scenario": m["name"], "claim": m["claim"], "band": [lo, hi],
+                    "holds_for": holds, "verdict": "; ".join(parts)})
+    return out
+
+
+def plot_scenarios(study: dict, out: Path) -> Path:
+    """Energy ratio per workload and scenario (log axis) with the claim bands shaded."""
+    from .plots import _save, plt
+
+    rows = study["rows"]
+    names = list(dict.fromkeys(r["workload"] for r in rows))
+    scs = list(dict.fromkeys(r["scenario"] for r in rows))
+    fig, ax = plt.subplots(figsize=(8, 4.2), constrained_layout=True)
+    colors = {"early_2_5x": "tab:green", "hybrid_10_30x": "tab:orange", "mature_50x": "tab:red"}
+    for key, (lo, hi) in BANDS.items():
+        ax.axhspan(lo, hi, color=colors[key], alpha=0.12, label=f"claim {key}")
+    ax.axhline(50.0, color="tab:red", ls=":", lw=1)
+    marks = "osD^v"
+    for k, sc in enumerate(scs):
+        xs, ys, filled = [], [], []
+        for i, n in enumerate(names):
+            r = next((r for r in rows if r["scenario"] == sc and r["workload"] == n), None)
+            v = None if r is None else (r["energy_ratio"] or r["energy_ratio_upper_bound"])
+            if v:
+                xs.append(i + (k - (len(scs) - 1) / 2) * 0.12)
+                ys.append(v)
+                filled.append(r["computes_correctly"])
+        if xs:
+            ax.scatter(xs, ys, marker=marks[k % len(marks)], s=40, label=sc,
+                       facecolors=["C%d" % k if f else "none" for f in filled],
+                       edgecolors="C%d" % k)
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=15)
+    ax.set_yscale("log")
+    ax.set_ylabel(f"energy ratio vs {HEADLINE_BASELINE}")
+    ax.set_title("Energy ratio per maturity scenario (open markers: gates fail at their "
+                 "operating points)", fontsize=9)
+    ax.legend(fontsize=7, ncol=2)
+    return _save(fig, out)
+
+
+def scenario_markdown(study: dict, fig: str | None) -> list:
+    L = ["## Maturity scenarios: where do the 2-5x, 10-30x and ~50x claims hold?", "",
+         "Each scenario (data/scenarios/*.toml) changes the device (TMR0 and the spin-torque "
+         "efficiency eta, which sets Ic0; a largest pulse width), the periphery and the "
+         "integration; every workload is then run through the same evaluate / circuits / "
+         "ledger path as above. The device changes keep the shipped switching table exact "
+         "(the current axis scales with eta, resistances do not enter current-driven "
+         "switching: arrays/scaled_switching.py). Energy ratio: data resident, vs "
+         f"`{HEADLINE_BASELINE}`.", ""]
+    for m in study["scenarios"]:
+        L.append(f"* **{m['name']}** (judged against `{m['claim']}`, band "
+                 f"{m['band'][0]:g}-{m['band'][1]:g}x): {m['description']}. {m['rationale']}")
+    L += ["", "| workload | " + " | ".join(dict.fromkeys(r["scenario"] for r in
+                                                      study["rows"])) + " |"]
+    scs = list(dict.fromkeys(r["scenario"] for r in study["rows"]))
+    L.append("|---|" + "---|" * len(scs))
+    for n in dict.fromkeys(r["workload"] for r in study["rows"]):
+        cells = []
+        for sc in scs:
+            r = next((r for r in study["rows"] if r["scenario"] == sc and r["workload"] == n),
+                     None)
+            if r is None:
+                cells.append("")
+            elif r["energy_ratio"] is None:
+                cells.append(f"≤ {_fmt(r['energy_ratio_upper_bound'])}x (incomplete)"
+                             if r["energy_ratio_upper_bound"] else "pending")
+            else:
+                tag = "**holds**" if r["holds"] else ("in band, gates fail" if r["in_band"]
+                                                      else "")
+                cells.append(f"{r['energy_ratio']:.3g}x, acc {_fmt(r['accuracy'])}"
+                             + (f" ({tag})" if tag else ""))
+        L.append(f"| {n} | " + " | ".join(cells) + " |")
+    L += ["", "Verdicts:", ""]
+    for v in study["verdicts"]:
+        L.append(f"* **{v['scenario']}** vs `{v['claim']}`: {v['verdict']}.")
+    L += ["", "Scenario operating points:", "",
+          "| scenario | device | largest gate error | gates off target | mean gate energy "
+          "range (J) | write energy 0 / 1 (J) |", "|---|---|---|---|---|---|"]
+    for m in study["scenarios"]:
+        ge = list(m["mean_gate_energy"].values())
+        rng = f"{min(ge):.3g}-{max(ge):.3g}" if ge else "—"
+        we = " / ".join(_fmt(m["write_energy"].get(k)) for k in ("0", "1"))
+        L.append(f"| {m['name']} | {m['device']} | {_fmt(m['max_gate_error'])} | "
+                 f"{', '.join(m['off_target'] + m['infeasible']) or 'none'} | {rng} | {we} |")
+    L += ["", "Scenario parameters and their sources:", "",
+          "| scenario | entry | value | unit | source |", "|---|---|---|---|---|"]
+    for m in study["scenarios"]:
+        for s in m["sources"]:
+            L.append(f"| {m['name']} | {s['key']} | {s['value']:g} | {s['unit']} | "
+                     f"{s['source']} |")
+    if fig:
+        L += ["", f"![Energy ratio per scenario]({Path(fig).name})"]
+    return L + [""]
+
+
+# -- other memory technologies, same workloads ----------------------------------------------
+def _switching_writes(run) -> float:
+    """Cell writes of a run: presets/constants plus the gate outputs that switch."""
+    sw = sum(float(run.pattern_counts[g] @ GATES[g].switch_table()) for g in
+             run.pattern_counts)
+    return sw + float(sum(run.cell_writes.values()))
+
+
+def logic_comparison(results, setup, cards) -> list:
+    """Each workload's CRAM program executed as stateful logic in each technology.
+
+    Per item: the MRAM ledger's non-cell items (periphery, data movement) plus the cell
+    writes (presets, constants and switching gate outputs) times the card's write energy;
+    non-switching gate evaluations are counted free (a lower bound for the other
+    technologies). MRAM keeps its simulated circuits ledger. Lifetime: endurance x pass
+    time / writes per used cell per pass (ideal wear levelling over the used columns: an
+    upper bound; a hot column wears out sooner), pass time = cycles x (t_write + setup).
+    """
+    out = []
+    t_setup = setup.periphery["periphery.cycle_setup_time"]
+    for r in results:
+        c = r.cram[HEADLINE_SCENARIO]
+        if c.pending:
+            continue
+        n = r.workload.n_items
+        A = r.run.active_rows
+        passes = math.ceil(n / setup.rows)
+        writes_row = _switching_writes(r.run) / A
+        writes_item = writes_row * passes * setup.rows / n
+        e_other = sum(i.energy for i in c.items if i.category != "cell") / n
+        base = r.baseline[HEADLINE_BASELINE].energy / n
+        cycles = r.stats["gate_cycles"] + r.stats["write_cycles"]
+        cols = r.stats["columns"]
+        for t, card in cards.items():
+            e_w = card["cell.write_energy"]
+            e_item = c.energy / n if t == "mram" else e_other + writes_item * e_w
+            t_pass = cycles * (card["cell.write_latency"] + t_setup)
+            life = card["cell.endurance"] * t_pass / (writes_row / cols)
+            out.append({"workload": r.name, "technology": t, "energy_per_item": e_item,
+                        "energy_ratio": base / e_item, "writes_per_item": writes_item,
+                        "pass_time": t_pass, "lifetime_continuous": life,
+                        "computes_correctly": r.computes_correctly if t == "mram" else None})
+    return out
+
+
+def memtech_study(results, setup, say=lambda m: None) -> dict:
+    """Technology cards, the stateful-logic comparison and the training-step study."""
+    from .baseline import baseline_ledger
+    from .memtech import MramContext, load_all
+    from .training import (baseline_training_per_sample, bnn_shape, load_training,
+                           training_step)
+    from .workloads import get_workload
+
+    say("technology cards and training step")
+    cards = load_all(MramContext(device=setup.device, periphery=setup.periphery,
+                                 target_error=setup.target_error,
+                                 costs=setup.costs if setup.costs.writes else None))
+    card_rows = {t: {s["key"]: {"value": s["value"], "unit": s["unit"],
+                                "source": s["source"]} for s in c.sources()}
+                 for t, c in cards.items()}
+    logic = logic_comparison(results, setup, cards)
+    tcard, shape = load_training(), bnn_shape()
+    wl = get_workload("bnn_digits")
+    bcard = next(b for b in setup.baselines if b.name == HEADLINE_BASELINE) \
+        if any(b.name == HEADLINE_BASELINE for b in setup.baselines) else setup.baselines[0]
+    b_inf = baseline_ledger(wl.name, wl.baseline, wl.n_items, bcard).energy / wl.n_items
+    b_train = baseline_training_per_sample(b_inf, tcard, shape, bcard)
+    par = int(setup.periphery["array.cols"])
+    training = []
+    for t, card in cards.items():
+        tr = training_step(card, shape, tcard, par)
+        training.append({**tr.to_json(), "engine": "MVM macro (card)",
+                         "inference_ratio": b_inf / tr.inference_energy_per_item,
+                         "training_ratio": b_train / tr.training_energy_per_sample})
+    bnn = next((r for r in results if r.name == "bnn_digits" and r.complete()), None)
+    if bnn is not None:
+        e = bnn.cram[HEADLINE_SCENARIO].energy / bnn.workload.n_items
+        tr = training_step(cards["mram"], shape, tcard, par, inference_energy_per_item=e)
+        training.append({**tr.to_json(), "technology": "mram",
+                         "engine": "digital CRAM (simulated ledger)",
+                         "inference_ratio": b_inf / e,
+                         "training_ratio": b_train / tr.training_energy_per_sample,
+                         "computes_correctly": bnn.computes_correctly})
+    return {"cards": card_rows, "logic": logic, "training": training,
+            "training_card": [{"key": s["key"], "value": s["value"], "unit": s["unit"],
+                               "source": s["source"]} for s in tcard.sources()],
+            "baseline_inference_per_item": b_inf, "baseline_training_per_sample": b_train,
+            "network": {"weights": shape.weights, "macs": shape.macs}}
+
+
+def plot_memtech(study: dict, out: Path) -> Path:
+    """Inference vs training energy ratio per technology (bar pairs, log axis)."""
+    from .plots import _save, plt
+
+    tr = study["training"]
+    labels = [f"{r['technology']}\n{r['engine'].split(' (')[0]}" for r in tr]
+    x = np.arange(len(tr))
+    fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
+    ax.bar(x - 0.2, [r["inference_ratio"] for r in tr], 0.4, label="inference")
+    ax.bar(x + 0.2, [r["training_ratio"] for r in tr], 0.4, label="training (per sample)")
+    for key, (lo, hi) in BANDS.items():
+        ax.axhspan(lo, hi, alpha=0.08, color="grey")
+    ax.axhline(1.0, color="k", lw=0.8)
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel(f"energy ratio vs {HEADLINE_BASELINE}")
+    ax.set_title("bnn_digits: inference vs training step per technology", fontsize=9)
+    ax.legend(fontsize=8)
+    return _save(fig, out)
+
+
+def memtech_markdown(study: dict, fig: str | None) -> list:
+    cards = study["cards"]
+    techs = list(cards)
+    keys = list(next(iter(cards.values())))
+    L = ["## Other memories, same workloads", "",
+         "Technology cards (data/memtech; MRAM's on/off ratio, write energy, latency and "
+         "error and its retention are taken from our device and circuits layers at load "
+         "time, not copied into the card):", "",
+         "| entry | unit | " + " | ".join(techs) + " |", "|---|---|" + "---|" * len(techs)]
+    for k in keys:
+        L.append(f"| {k} | {cards[techs[0]][k]['unit']} | " +
+                 " | ".join(_fmt(cards[t][k]["value"]) for t in techs) + " |")
+    L += ["", "Stateful logic: each workload's CRAM program with its cell writes (presets, "
+          "constants and switching gate outputs) paid at each technology's write energy; "
+          "periphery and data movement as the MRAM ledger; non-switching evaluations free "
+          "(a lower bound for the others). Lifetime: continuous operation until the mean "
+          "used cell reaches its endurance (ideal wear levelling: an upper bound).", "",
+          "| workload | technology | J/item | energy ratio | writes/item | pass time (s) | "
+          "lifetime (s) |", "|---|---|---|---|---|---|---|"]
+    for r in study["logic"]:
+        tag = "" if r["computes_correctly"] is None else \
+            (" (computes correctly)" if r["computes_correctly"] else
+             " (simulated ledger; gates fail at their operating points)")
+        L.append(f"| {r['workload']} | {r['technology']}{tag} | "
+                 f"{_fmt(r['energy_per_item'])} | "
+                 f"{_fmt(r['energy_ratio'])}x | {_fmt(r['writes_per_item'])} | "
+                 f"{_fmt(r['pass_time'])} | {_fmt(r['lifetime_continuous'])} |")
+    if not study["logic"]:
+        L.append("| (CRAM ledgers incomplete) | | | | | | |")
+    L += ["", "The other technologies' rows assume their gates compute correctly (their "
+          "error rates as logic are not modelled); they show what the write energy, write "
+          "time and endurance alone allow."]
+    nw = study["network"]
+    L += ["", "## Inference vs training", "",
+          f"bnn_digits ({nw['weights']} one-bit weights, {nw['macs']} MACs per inference). A "
+          "training step (data/training/bnn_digits.toml) runs forward + backward on a batch "
+          "and rewrites the weights in the array. Baseline per sample: "
+          f"inference {_fmt(study['baseline_inference_per_item'])} J, training "
+          f"{_fmt(study['baseline_training_per_sample'])} J.", "",
+          "| technology | engine | inference J/item | training J/sample | gap | write share "
+          "| write latency/step (s) | write errors/step | steps to wear-out | run uses "
+          "| inference ratio | training ratio |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in study["training"]:
+        L.append(f"| {r['technology']} | {r['engine']} | "
+                 f"{_fmt(r['inference_energy_per_item'])} | "
+                 f"{_fmt(r['training_energy_per_sample'])} | {_fmt(r['gap'])}x | "
+                 f"{_fmt(r['write_share'], 2)} | {_fmt(r['write_latency_per_step'])} | "
+                 f"{_fmt(r['write_errors_per_step'])} | {_fmt(r['steps_to_wearout'])} | "
+                 f"{_fmt(r['run_fraction_of_endurance'])} of endurance | "
+                 f"{_fmt(r['inference_ratio'])}x | {_fmt(r['training_ratio'])}x |")
+    L += ["", "Gap = training energy per sample / inference energy per item; 'run uses' = "
+          "steps of one training run / steps to wear-out (each cell rewritten "
+          "update_fraction times per step). Write errors per step = cells written x the "
+          "card's write error (no write-verify). MVM macro energies are published macro "
+          "figures (ADC included) at their own precision and node; see the card sources.",
+          "", "Training-step card:", "", "| entry | value | unit | source |",
+          "|---|---|---|---|"]
+    for s in study["training_card"]:
+        L.append(f"| {s['key']} | {s['value']:g} | {s['unit']} | {s['source']} |")
+    L += ["", "Technology card sources:", "", "| technology | entry | source |", "|---|---|---|"]
+    for t in techs:
+        for k in keys:
+            L.append(f"| {t} | {k} | {cards[t][k]['source']} |")
+    if fig:
+        L += ["", f"![Inference vs training per technology]({Path(fig).name})"]
+    return L + [""]

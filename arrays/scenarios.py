@@ -1,0 +1,150 @@
+"""Maturity scenarios (data/scenarios/{early,hybrid,mature}.toml): device, periphery and
+integration parameters that the published 2-5x / 10-30x / ~50x claims assume.
+
+A scenario file gives, each as ``{value, unit, source}``:
+
+* ``[device]``: ``TMR0``, ``RA``, ``V_half``, ``polarization`` (the Slonczewski efficiency
+  eta, which sets Ic0 = 2 e alpha mu0 Ms Hk_eff V / (hbar eta)) and ``max_pulse_width`` (a
+  speed target: the circuits optimizer may use only table pulse widths up to it). These keep
+  the shipped switching table exact (:mod:`arrays.scaled_switching`); any other device change
+  needs its own table and is refused;
+* ``[array]``, ``[periphery]``, ``[interface]``: any entry of the peripherals card
+  (data/peripherals), replacing the card's value;
+* top level: ``name``, ``description``, ``rationale`` and ``claim`` (the published claim the
+  scenario is judged against, a key of :data:`arrays.report.CLAIMS`).
+
+:func:`scenario_setup` turns a scenario into an :class:`arrays.evaluate.Setup` by the
+same path as the report's default (circuits operating points through
+:func:`arrays.costs.circuit_costs`, the ledgers of :mod:`arrays.ledger`), so every workload
+runs under it unchanged.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llg.errors import ParameterError
+from llg.paths import data_dir
+
+from .ledger import PERIPHERAL_DECLARED
+from .techdata import Sourced, _sourced
+
+SCENARIOS = ("early", "hybrid", "mature")
+
+DEVICE_DECLARED = {
+    ("device", "TMR0"): ("1", 0.05, 20.0, "zero-bias TMR ratio"),
+    ("device", "RA"): ("ohm m^2", 1e-14, 1e-9, "resistance-area product"),
+    ("device", "V_half"): ("V", 0.05, 5.0, "bias at which TMR halves"),
+    ("device", "polarization"): ("1", 0.05, 1.0, "Slonczewski spin-torque efficiency eta"),
+    ("device", "max_pulse_width"): ("s", 1e-12, 1e-6, "longest gate/write pulse allowed"),
+}
+SCENARIO_DECLARED = {**DEVICE_DECLARED, **PERIPHERAL_DECLARED}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One maturity scenario (SI units): what it changes, and why (module docstring)."""
+
+    name: str
+    description: str
+    rationale: str
+    claim: str
+    values: dict = field(default_factory=dict)     # (section, key) -> Sourced
+    path: str = ""
+
+    @property
+    def device_changes(self) -> tuple:
+        """``(("TMR0", 1.0), ...)`` for :func:`arrays.scaled_switching.scenario_source`."""
+        return tuple(sorted((k, v.value) for (s, k), v in self.values.items()
+                            if s == "device" and k != "max_pulse_width"))
+
+    @property
+    def max_pulse_width(self) -> float | None:
+        v = self.values.get(("device", "max_pulse_width"))
+        return None if v is None else v.value
+
+    @property
+    def periphery_changes(self) -> dict:
+        """``{"array__parallel_arrays": 1024, ...}`` for ``DataCard.with_values``."""
+        return {f"{s}__{k}": v.value for (s, k), v in self.values.items() if s != "device"}
+
+    def sources(self) -> list[dict]:
+        return [{"key": f"{s}.{k}", "value": q.value, "unit": q.unit, "source": q.source}
+                for (s, k), q in self.values.items()]
+
+
+def load_scenario(name_or_path) -> Scenario:
+    """A validated scenario (data/scenarios/NAME.toml or a path)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    path = Path(name_or_path)
+    if not path.suffix and not path.exists():
+        path = data_dir() / "scenarios" / f"{name_or_path}.toml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (data_dir() / "scenarios").glob("*.toml"))
+        close = difflib.get_close_matches(str(name_or_path), known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ParameterError(f"scenario {str(name_or_path)!r} not found{hint}; shipped: "
+                             f"{', '.join(known)} (or give a path to a TOML file)")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"scenario {path}: not valid TOML ({exc})") from None
+    where = str(path)
+    for key in ("name", "description", "rationale", "claim"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise ParameterError(f"{where}: needs a top-level {key} = \"...\"")
+    from .report import CLAIMS
+    if data["claim"] not in CLAIMS:
+        raise ParameterError(f"{where}: claim = {data['claim']!r} is not a known claim; "
+                             f"known: {', '.join(CLAIMS)}")
+    values: dict = {}
+    for sec, body in data.items():
+        if not isinstance(body, dict):
+            continue
+        for key, raw in body.items():
+            if (sec, key) not in SCENARIO_DECLARED:
+                known = [f"{s}.{k}" for s, k in SCENARIO_DECLARED]
+                close = difflib.get_close_matches(f"{sec}.{key}", known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ParameterError(f"{where}: unknown entry {sec}.{key}{hint}; a scenario "
+                                     "may set device TMR0, RA, V_half, polarization, "
+                                     "max_pulse_width and any peripherals-card entry")
+            values[(sec, key)] = _sourced(sec, key, raw, SCENARIO_DECLARED[(sec, key)], where)
+    return Scenario(data["name"], data["description"].strip(), data["rationale"].strip(),
+                    data["claim"], values, where)
+
+
+def scenario_setup(scenario: Scenario | str, base, costs=None):
+    """The :class:`~arrays.evaluate.Setup` of ``base`` under ``scenario``.
+
+    Device changes go through :func:`~arrays.scaled_switching.scenario_source` (exact on the
+    shipped table) and :func:`~arrays.costs.circuit_costs` (cached per device/table/rows, so
+    one circuits run per scenario and process); periphery changes through
+    ``DataCard.with_values``. ``costs`` skips the circuits run (tests).
+    """
+    from .costs import circuit_costs
+    from .scaled_switching import scenario_source
+
+    sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    per = base.periphery.with_values(**sc.periphery_changes) if sc.periphery_changes \
+        else base.periphery
+    rows = int(per["array.rows"])
+    label = f"{base.device} [{sc.name}: " + ", ".join(
+        f"{k}={v:g}" for k, v in sc.device_changes) + \
+        (f", pulse<={sc.max_pulse_width:g} s" if sc.max_pulse_width else "") + "]"
+    if costs is None:
+        src, dev = scenario_source(base.device, sc.device_changes, sc.max_pulse_width,
+                                   base.table)
+        raw = circuit_costs(dev, src, rows, base.target_error, base.technology.name)
+        costs = dataclasses.replace(raw, device=label,
+                                    source=f"circuits.operating_point at scenario "
+                                           f"{sc.name!r} ({label}; {src.path})")
+    return dataclasses.replace(base, device=label, periphery=per, costs=costs)
+
+
+__all__ = ["SCENARIOS", "Scenario", "Sourced", "load_scenario", "scenario_setup"]
