@@ -17,6 +17,8 @@ the lines):
   (midway between the two integer values of x.w that the threshold separates: x.w has the
   parity of n_in), the class is ``argmax_c h.v_c``. With ideal devices, lines and ADC this
   reproduces :meth:`arrays.bnn.BNN.predict` exactly (a test);
+* optional digital gain trim per pair (``gain_trim``): a least-squares gain against the
+  training images' known products, which removes the mean IR-drop attenuation;
 * ADC full scale per tile: ``calibrated`` = the 99.9 % quantile of |dI| over the training
   images (what an on-chip calibration would set), or ``max`` = the largest possible
   |dI| = rows_used V_read dG (never saturates, coarser LSB).
@@ -68,6 +70,7 @@ class CrossbarConfig:
     variation: bool = True
     bias_dependent: bool = True
     full_scale: str = "calibrated"
+    gain_trim: bool = False            # per-pair digital gain from the training images
     disturb_reads: int = 0             # >0: inject read-disturb flips after this many reads
     ideal_devices: bool = False        # ideal access switch, no lines (exact G^T V)
     seed: int = 0
@@ -113,6 +116,7 @@ class Tile:
     col_slice: slice       # weight (output) indices
     ir_loss: float = 0.0   # worst column: 1 - I_col / I_col(ideal lines), all rows at V_read
     full_scale: float = 1.0
+    gain: np.ndarray = None  # (p,) digital gain trim (1 = none)
 
 
 @dataclass
@@ -194,7 +198,8 @@ def _build_tiles(ctx: Context, w_sign: np.ndarray, rng: np.random.Generator,
             else:
                 g_eff, Y = effective_conductance(g, 0.0, 0.0, 0.0)
             loss = float(np.max(1.0 - g_eff.sum(axis=0) / g.sum(axis=0)))
-            tiles.append(Tile(g, g_eff[:, 0::2] - g_eff[:, 1::2], Y, cos, rs, cs, loss))
+            tiles.append(Tile(g, g_eff[:, 0::2] - g_eff[:, 1::2], Y, cos, rs, cs, loss,
+                              gain=np.ones(cos.shape[1] // 2)))
     return tiles
 
 
@@ -204,7 +209,17 @@ def _layer_currents(ctx: Context, tiles: list[Tile], x: np.ndarray) -> list[np.n
 
 
 def _calibrate(ctx: Context, tiles, x_train) -> None:
+    """ADC full scale per tile and, with ``gain_trim``, a least-squares gain per pair
+    ``a_j = <dI_j s_j> / (V dG <s_j^2>)`` against the known products s = x @ w of the
+    training images (the designer knows both); it removes the mean IR-drop attenuation."""
     for t, di in zip(tiles, _layer_currents(ctx, tiles, x_train)):
+        t.gain = np.ones(di.shape[1])
+        if ctx.config.gain_trim:
+            w = np.sign(t.cos[:, 0::2])                       # +1 where the '+' cell is P
+            s = x_train[:, t.row_slice].astype(float) @ w
+            den = np.sum(s * s, axis=0)
+            ok = den > 0
+            t.gain[ok] = np.sum(di * s, axis=0)[ok] / (ctx.v_read * ctx.dg_nom * den[ok])
         if ctx.config.full_scale == "max":
             t.full_scale = (t.row_slice.stop - t.row_slice.start) * ctx.v_read * ctx.dg_nom
         else:
@@ -218,7 +233,7 @@ def _layer_forward(ctx: Context, tiles, x, n_out) -> np.ndarray:
     for t, di in zip(tiles, _layer_currents(ctx, tiles, x)):
         if ctx.config.adc_bits is not None:
             di = adc_mod.quantize(di, t.full_scale, ctx.config.adc_bits)
-        s[:, t.col_slice] += di / (ctx.v_read * ctx.dg_nom)
+        s[:, t.col_slice] += di / (ctx.v_read * ctx.dg_nom * t.gain)
     # the ideal readout is exact arithmetic up to float round-off; rounding that away keeps
     # ties (equal integer scores) resolved as the digital BNN does (lowest class)
     return np.round(s, 9) if ctx.config.adc_bits is None else s
