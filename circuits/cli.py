@@ -1,8 +1,6 @@
 """``cramsim gate``: a CRAM gate's window, error rates, energy and latency from the tables."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -38,18 +36,9 @@ def plot_gate(curves: dict, op, out: Path) -> Path:
                  f"{curves['pulse_width'] * 1e9:.3g} ns")
     if len(curves["patterns"]) <= 8:
         ax.legend(fontsize=7, loc="best")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=out.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=120)
-        os.replace(tmp, out)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    from llg.plots import save_figure
+
+    return save_figure(fig, out)
 
 
 def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COPY (BUFFER), "

@@ -198,7 +198,6 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None) -> Solution:
     ta, tb = ends(circuit.transistors)
     a_all = np.concatenate([ra, ma, ta])
     b_all = np.concatenate([rb, mb, tb])
-    nb = a_all.size
 
     # Fixed node voltages per batch.
     v_nodes = np.zeros((B, n_roots))

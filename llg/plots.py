@@ -1,12 +1,33 @@
 """Plots for the solver's outputs (matplotlib, Agg backend, PNG files)."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+
+def save_figure(fig, out, dpi: int = 120) -> Path:
+    """Write ``fig`` to ``out`` (PNG) atomically: temporary file, then ``os.replace``.
+
+    The figure is closed afterwards; a failed write leaves no partial file behind.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".png", dir=out.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=dpi)
+        os.replace(tmp, out)
+    finally:
+        plt.close(fig)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
 
 
 def plot_trajectory(t, m, out: Path, title: str = "") -> Path:
@@ -19,11 +40,7 @@ def plot_trajectory(t, m, out: Path, title: str = "") -> Path:
     ax.set_ylim(-1.05, 1.05)
     ax.legend(loc="best")
     ax.set_title(title)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, out)
 
 
 def plot_switching(points, device, out: Path) -> Path:
@@ -44,8 +61,4 @@ def plot_switching(points, device, out: Path) -> Path:
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(f"{device.name}: Ic0 = {device.ic0 * 1e6:.1f} uA, Delta = {device.delta:.0f}")
     ax.legend(title="pulse width")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, out)

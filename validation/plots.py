@@ -5,7 +5,6 @@ path, draws one figure and returns the path. Nothing here computes physics.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import matplotlib
@@ -17,17 +16,9 @@ import numpy as np  # noqa: E402
 
 def save(fig, path) -> str:
     """Write ``fig`` to ``path`` (PNG) through a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
-    try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return str(path)
+    from llg.plots import save_figure
+
+    return str(save_figure(fig, path, dpi=110))
 
 
 def target(out_dir, name: str) -> Path | None:

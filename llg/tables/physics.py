@@ -76,9 +76,5 @@ def retention_time(device) -> float:
 
 
 def retention_description() -> str:
-    try:
-        from .. import retention  # noqa: F401
-    except ImportError:
-        return "not available (llg.retention missing): retention_time is NaN"
     return ("llg.retention.escape_time: Neel-Brown mean escape time tau_D sqrt(pi/Delta) "
             "exp(Delta) (Brown 1963), perpendicular devices only (NaN otherwise)")
