@@ -133,9 +133,19 @@ def test_cli_json_and_errors():
         assert len(lines) == 1 and word in lines[0], p.stderr
 
 
-def test_report_section_quick(tmp_path):
+def test_report_section_quick(tmp_path, monkeypatch):
+    from arrays import crossbar_report
     from arrays.crossbar_report import report_section
 
+    runs = {}                 # the second call (no figures) reuses the first call's runs
+
+    def cached(config=None, **kw):
+        key = repr((config, sorted(kw.items())))
+        if key not in runs:
+            runs[key] = run_crossbar(config, **kw)
+        return runs[key]
+
+    monkeypatch.setattr(crossbar_report, "run_crossbar", cached)
     md, data = report_section(tmp_path, quick=True)
     json.dumps(data)
     for name in data["figures"].values():
