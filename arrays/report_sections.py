@@ -32,14 +32,19 @@ def scenario_study(base, names, scenarios=None, say=lambda m: None, default_resu
     """Every workload under every scenario (same evaluate/ledger path as the report)."""
     from .scenarios import SCENARIOS, load_scenario, scenario_setup
 
+    from .workloads import get_workload
+
     rows, meta = [], []
+    # only the gates these workloads use get circuits operating points (faster)
+    used = sorted({g for n in names for g in
+                   get_workload(n).make(8, base.cols, base.seed).program.gate_counts()})
     if default_results:
         for r in default_results:
             rows.append(_scenario_row("as shipped", None, r))
     for name in (scenarios or SCENARIOS):
         sc = load_scenario(name)
         say(f"scenario {sc.name}: circuits operating points and {len(names)} workloads")
-        su = scenario_setup(sc, base)
+        su = scenario_setup(sc, base, gates=used)
         c = su.costs
         meta.append({"name": sc.name, "description": sc.description,
                      "rationale": sc.rationale, "claim": sc.claim, "band": BANDS.get(sc.claim),

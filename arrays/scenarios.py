@@ -119,13 +119,14 @@ def load_scenario(name_or_path) -> Scenario:
                     data["claim"], values, where)
 
 
-def scenario_setup(scenario: Scenario | str, base, costs=None):
+def scenario_setup(scenario: Scenario | str, base, costs=None, gates=None):
     """The :class:`~arrays.evaluate.Setup` of ``base`` under ``scenario``.
 
     Device changes go through :func:`~arrays.scaled_switching.scenario_source` (exact on the
     shipped table) and :func:`~arrays.costs.circuit_costs` (cached per device/table/rows, so
     one circuits run per scenario and process); periphery changes through
-    ``DataCard.with_values``. ``costs`` skips the circuits run (tests).
+    ``DataCard.with_values``. ``costs`` skips the circuits run (tests); ``gates`` restricts
+    the circuits run to these gates (the ones the workloads use: faster).
     """
     from .costs import circuit_costs
     from .scaled_switching import scenario_source
@@ -140,7 +141,8 @@ def scenario_setup(scenario: Scenario | str, base, costs=None):
     if costs is None:
         src, dev = scenario_source(base.device, sc.device_changes, sc.max_pulse_width,
                                    base.table)
-        raw = circuit_costs(dev, src, rows, base.target_error, base.technology.name)
+        raw = circuit_costs(dev, src, rows, base.target_error, base.technology.name,
+                            tuple(sorted(gates)) if gates else None)
         costs = dataclasses.replace(raw, device=label,
                                     source=f"circuits.operating_point at scenario "
                                            f"{sc.name!r} ({label}; {src.path})")
