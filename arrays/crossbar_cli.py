@@ -23,6 +23,8 @@ def crossbar(workload: str = typer.Option("digits", "--workload", "-w",
                                                help="No device-to-device variation."),
              full_scale: str = typer.Option("calibrated", "--full-scale",
                                             help="ADC full scale: calibrated or max."),
+             no_read_noise: bool = typer.Option(False, "--no-read-noise", help="No Johnson "
+                                                "and shot noise on the column currents."),
              gain_trim: bool = typer.Option(False, "--gain-trim", help="Digital gain trim "
                                             "per column pair, fitted on the training images."),
              disturb_reads: int = typer.Option(0, "--disturb-reads", help="Inject read-disturb "
@@ -43,6 +45,7 @@ def crossbar(workload: str = typer.Option("digits", "--workload", "-w",
     cfg = CrossbarConfig(workload=workload, rows=rows, adc_bits=adc_bits, tmr=tmr,
                          read_voltage=read_voltage, ir_drop=not no_ir_drop,
                          variation=not no_variation, full_scale=full_scale, gain_trim=gain_trim,
+                         read_noise=not no_read_noise,
                          disturb_reads=disturb_reads, device=device, seed=seed)
     res = run_crossbar(cfg)
     if json_out:

@@ -125,7 +125,7 @@ def report_section(out_dir: Path | None, *, quick: bool = False) -> tuple[str, d
         "crossbars: inputs as row voltages (a 1 bit drives V_read), signed binary weights as "
         "differential column pairs (P/AP), column-pair currents summed by Kirchhoff's law and "
         "digitized by one ADC conversion per pair and tile, partial sums added digitally. "
-        "Non-idealities: bias-dependent TMR, IR drop on both line sets (nodal analysis), RA and "
+        "Non-idealities: Johnson and shot read noise, bias-dependent TMR, IR drop on both line sets (nodal analysis), RA and "
         "diameter variation (crossbar card), read disturb (switching table), ADC quantization. "
         f"Accuracies are over {n} test images (binomial standard error ~{se:.3f}).",
         "",
@@ -156,7 +156,9 @@ def report_section(out_dir: Path | None, *, quick: bool = False) -> tuple[str, d
     rd = head.read_disturb
     lines += ["", "Read voltage (32 x 32, 8-bit ADC): the array energy grows as V^2 while read "
               "disturb (AP -> P, from the switching table) explodes once the read current nears "
-              "Ic0; the model has no read noise, so low voltages cost no accuracy here.", "",
+              "Ic0; Johnson and shot noise over a 10 ns read stay far below one weight unit even "
+              "at 0.05 V, so low voltages cost no accuracy here (amplifier and ADC input noise "
+              "are not modelled).", "",
               "| V_read (V) | accuracy | array energy (pJ) | worst AP read current (uA) | "
               "P_disturb per read | flips per inference |", "|---|---|---|---|---|---|"]
     for v, r in zip(volts, by_volt):

@@ -30,7 +30,7 @@ def test_below_the_table_the_edge_value_is_an_upper_bound(table):
 
 
 def test_injected_flips_follow_the_per_read_probability():
-    base = dict(rows=32, adc_bits=None, variation=False, ir_drop=False)
+    base = dict(rows=32, adc_bits=None, variation=False, ir_drop=False, read_noise=False)
     r = run_crossbar(disturb_reads=10 ** 6, **base)
     p = r.read_disturb["p_disturb_fp"]
     assert r.read_disturb["injected_flip_probability"] == pytest.approx(1 - (1 - p) ** 10 ** 6)

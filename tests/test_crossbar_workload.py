@@ -1,7 +1,9 @@
 """The digits network on analog crossbars, the CLI and its bad-input errors."""
 import json
+import math
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -25,7 +27,8 @@ def test_ideal_crossbar_reproduces_the_digital_bnn():
 def test_layer_sums_equal_matrix_product_with_real_cells_and_no_lines():
     """Real MTJ + transistor cells (any dG) but ideal lines, no variation, no ADC: the decoded
     partial sums are the exact integer matrix product."""
-    cfg = CrossbarConfig(adc_bits=None, variation=False, ir_drop=False, rows=16).validated()
+    cfg = CrossbarConfig(adc_bits=None, variation=False, ir_drop=False, rows=16,
+                         read_noise=False).validated()
     ctx = analog._context(cfg)
     model = analog.trained_model()
     x = analog.digits_data()[1]
@@ -175,3 +178,27 @@ def test_gain_trim_reduces_ir_drop_error():
         s = analog._layer_forward(ctx, tiles, x_te, w1.shape[1])
         err[trim] = float(np.sqrt(np.mean((s - x_te @ w1) ** 2)))
     assert err[True] < 0.7 * err[False], err
+
+
+def test_read_noise_matches_johnson_plus_shot():
+    """Injected noise: the variance of a time-averaged white-noise current over t is
+    S / t with the two-sided densities 2 k_B T G (Johnson) and q I (shot); checked to 5
+    standard errors of a sample variance (sqrt(2 / n))."""
+    from llg.constants import E_CHARGE, K_B
+
+    g, v, t, T = 2e-3, 0.05, 1e-8, 300.0
+    expect = math.sqrt((2 * K_B * T * g + E_CHARGE * g * v) / t)
+    assert analog.read_noise_sigma(g, v, t, T) == pytest.approx(expect, rel=1e-12)
+    cfg = CrossbarConfig(adc_bits=None, variation=False, ir_drop=False, rows=32,
+                         read_voltage=0.01).validated()
+    quiet = analog._context(replace(cfg, read_noise=False))
+    noisy = analog._context(cfg)
+    model = analog.trained_model()
+    x = analog.digits_data()[1]
+    w1 = (2.0 * model.w1 - 1).T
+    tiles = analog._build_tiles(quiet, w1, np.random.default_rng(0), 0.0)
+    d = analog._layer_currents(noisy, tiles, x)[0] - analog._layer_currents(quiet, tiles, x)[0]
+    xt = x[:, tiles[0].row_slice].astype(float)
+    sig = analog.read_noise_sigma(xt @ tiles[0].g, 0.01, quiet.card["read.pulse_width"], T)
+    z = d / np.sqrt(sig[:, 0::2] ** 2 + sig[:, 1::2] ** 2)
+    assert np.var(z) == pytest.approx(1.0, abs=5 * math.sqrt(2 / z.size))

@@ -23,7 +23,7 @@ the lines):
   images (what an on-chip calibration would set), or ``max`` = the largest possible
   |dI| = rows_used V_read dG (never saturates, coarser LSB).
 
-Non-idealities, each switchable: TMR (the device's TMR0, optionally overridden; bias
+Non-idealities, each switchable: read noise (Johnson + shot, :func:`read_noise_sigma`), TMR (the device's TMR0, optionally overridden; bias
 dependence through V_half), IR drop (technology card's wires and driver), device-to-device
 variation (crossbar card's RA and diameter sigmas), read disturb (table; reported, or
 injected as AP -> P flips after ``disturb_reads`` reads), ADC quantization.
@@ -71,6 +71,7 @@ class CrossbarConfig:
     bias_dependent: bool = True
     full_scale: str = "calibrated"
     gain_trim: bool = False            # per-pair digital gain from the training images
+    read_noise: bool = True            # Johnson + shot noise of the column currents
     disturb_reads: int = 0             # >0: inject read-disturb flips after this many reads
     ideal_devices: bool = False        # ideal access switch, no lines (exact G^T V)
     seed: int = 0
@@ -133,6 +134,8 @@ class Context:
     v_read: float
     dg_nom: float
     baseline: object
+    temperature: float = 300.0
+    noise_rng: Optional[np.random.Generator] = None
 
 
 def _context(cfg: CrossbarConfig) -> Context:
@@ -152,8 +155,10 @@ def _context(cfg: CrossbarConfig) -> Context:
     v = float(cfg.read_voltage if cfg.read_voltage is not None else card["read.voltage"])
     g_p0 = 1.0 / dev.r_p
     gp, gap = chord_conductance(np.array([g_p0, g_p0]), [1.0, -1.0], v, element, tr)
+    rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x401])) \
+        if cfg.read_noise and not cfg.ideal_devices else None
     return Context(cfg, load_adc(cfg.adc_card), card, tech, element, tr, g_p0, v,
-                   float(gp - gap), load_baseline(cfg.baseline_card))
+                   float(gp - gap), load_baseline(cfg.baseline_card), dev.temperature, rng)
 
 
 @functools.lru_cache(maxsize=4)
@@ -204,8 +209,33 @@ def _build_tiles(ctx: Context, w_sign: np.ndarray, rng: np.random.Generator,
 
 
 def _layer_currents(ctx: Context, tiles: list[Tile], x: np.ndarray) -> list[np.ndarray]:
-    """Per tile, the pair currents dI (n, p) in A for input bits x (n, n_in)."""
-    return [ctx.v_read * x[:, t.row_slice].astype(float) @ t.d_geff for t in tiles]
+    """Per tile, the pair currents dI (n, p) in A for input bits x (n, n_in), with read noise
+    when ``ctx.noise_rng`` is set (:func:`read_noise_sigma`)."""
+    out = []
+    for t in tiles:
+        xt = x[:, t.row_slice].astype(float)
+        di = ctx.v_read * xt @ t.d_geff
+        if ctx.noise_rng is not None:
+            sig = read_noise_sigma(xt @ t.g, ctx.v_read, ctx.card["read.pulse_width"],
+                                   ctx.temperature)                  # (n, 2p) per column
+            # the pair difference of two independent column noises
+            sd = np.sqrt(sig[:, 0::2] ** 2 + sig[:, 1::2] ** 2)
+            di = di + sd * ctx.noise_rng.standard_normal(di.shape)
+        out.append(di)
+    return out
+
+
+def read_noise_sigma(g_col, v_read: float, t_read: float, temperature: float):
+    """RMS noise current (A) of a column of total conductance ``g_col`` (S) read at ``v_read``
+    (V), integrated over ``t_read`` (s): Johnson plus shot noise,
+    ``sigma^2 = (4 k_B T G + 2 q I) df`` with ``I = G V`` and the noise bandwidth of an
+    integrator ``df = 1 / (2 t_read)`` (Johnson, Phys. Rev. 32, 97 (1928); Schottky, Ann.
+    Phys. 362, 541 (1918)). Shot noise of a tunnel junction is taken at its full Poisson
+    value (Fano factor 1): an upper bound for MgO barriers."""
+    from llg.constants import E_CHARGE, K_B
+
+    g = np.asarray(g_col, dtype=float)
+    return np.sqrt((4 * K_B * temperature * g + 2 * E_CHARGE * g * v_read) / (2 * t_read))
 
 
 def _calibrate(ctx: Context, tiles, x_train) -> None:
