@@ -68,6 +68,12 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
 
     for w in workload or []:
         get_workload(w)          # unknown names fail before any slow work
+    from .report import DEFAULT_SCENARIOS
+    from .scenarios import load_scenario
+
+    scs = () if no_scenarios else tuple(scenario or DEFAULT_SCENARIOS)
+    for sc in scs:
+        load_scenario(sc)        # so does a bad scenario
     say = (lambda m: None) if json_out else (lambda m: typer.echo(m, err=True))
     say("loading cards and circuits operating points (cached per process)")
     setup = make_setup(device, table, periphery=periphery,
@@ -75,12 +81,6 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
                        target_error=target_error, rows=rows, seed=seed)
     from .report import TMR_VALUES
 
-    from .report import DEFAULT_SCENARIOS
-    from .scenarios import load_scenario
-
-    scs = () if no_scenarios else tuple(scenario or DEFAULT_SCENARIOS)
-    for sc in scs:
-        load_scenario(sc)        # a bad scenario fails before any slow work
     payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say,
                            tmr_values=TMR_VALUES if tmr_sweep else None, scenarios=scs,
                            memtech=not no_memtech, crossbar=not no_crossbar, quick=quick)

@@ -156,8 +156,15 @@ def scenario_markdown(study: dict, fig: str | None) -> list:
     for m in study["scenarios"]:
         L.append(f"* **{m['name']}** (judged against `{m['claim']}`, band "
                  f"{m['band'][0]:g}-{m['band'][1]:g}x): {m['description']}. {m['rationale']}")
-    L += ["", "| workload | " + " | ".join(dict.fromkeys(r["scenario"] for r in
-                                                      study["rows"])) + " |"]
+    held = [(v["scenario"], v["holds_for"]) for v in study["verdicts"] if v["holds_for"]]
+    L += ["", "**In short:** " + ("; ".join(f"`{s}`'s claim holds for {', '.join(w)}"
+                                            for s, w in held) if held else
+                                  "no claim holds for any workload in any scenario: a "
+                                  "configuration counts only if its energy ratio lies in the "
+                                  "band and the array computes correctly at the circuits "
+                                  "operating points") + ".", ""]
+    L += ["| workload | " + " | ".join(dict.fromkeys(r["scenario"] for r in
+                                                  study["rows"])) + " |"]
     scs = list(dict.fromkeys(r["scenario"] for r in study["rows"]))
     L.append("|---|" + "---|" * len(scs))
     for n in dict.fromkeys(r["workload"] for r in study["rows"]):

@@ -111,3 +111,17 @@ def test_load_device_unchanged_by_scenarios():
     """Scenarios never modify the shipped device card (what-ifs are copies)."""
     scenario_source("default", (("TMR0", 1.0),), None)
     assert load_device("default").TMR0 == 1.5
+
+
+def test_cli_bad_scenario_is_one_line_error():
+    import subprocess
+    r = subprocess.run([sys_executable(), "-m", "cramsim", "report", "--scenario", "erly"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert "scenario 'erly' not found (did you mean 'early'?)" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def sys_executable():
+    import sys
+    return sys.executable
