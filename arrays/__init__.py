@@ -16,6 +16,11 @@ Layers (each module one job)::
     workloads  the report's workloads (program + reference + baseline op counts)
     evaluate   make_setup(), evaluate(): functional check, accuracy, ledgers, sensitivity
     report     build_report(): DIR/report.md with figures, and the claims verdicts
+    scenarios  maturity scenarios (data/scenarios): device/periphery/integration what-ifs
+    scaled_switching  the shipped switching table re-used exactly for another eta / TMR
+    memtech    technology cards (data/memtech): SRAM CIM, ReRAM, PCM, MRAM (from our layers)
+    training   training step vs inference: weight writes, write errors, endurance lifetime
+    report_sections  the report's scenario, technology and training sections
     cli        ``cramsim report``, ``cramsim array run``
 
 Example::

@@ -16,6 +16,7 @@ import numpy as np
 from .evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO, evaluate
 from .gates import GATES
 
+YEAR = 365.25 * 86400.0      # s
 #: claim key -> (lo, hi) energy-ratio band (the report's CLAIMS; mature ~50x as 25-100x)
 BANDS = {"early_2_5x": (2.0, 5.0), "hybrid_10_30x": (10.0, 30.0), "mature_50x": (25.0, 100.0)}
 
@@ -336,7 +337,7 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
           "(a lower bound for the others). Lifetime: continuous operation until the mean "
           "used cell reaches its endurance (ideal wear levelling: an upper bound).", "",
           "| workload | technology | J/item | energy ratio | writes/item | pass time (s) | "
-          "lifetime (s) |", "|---|---|---|---|---|---|---|"]
+          "lifetime (s) | lifetime (years) |", "|---|---|---|---|---|---|---|---|"]
     for r in study["logic"]:
         tag = "" if r["computes_correctly"] is None else \
             (" (computes correctly)" if r["computes_correctly"] else
@@ -344,9 +345,10 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
         L.append(f"| {r['workload']} | {r['technology']}{tag} | "
                  f"{_fmt(r['energy_per_item'])} | "
                  f"{_fmt(r['energy_ratio'])}x | {_fmt(r['writes_per_item'])} | "
-                 f"{_fmt(r['pass_time'])} | {_fmt(r['lifetime_continuous'])} |")
+                 f"{_fmt(r['pass_time'])} | {_fmt(r['lifetime_continuous'])} | "
+                 f"{_fmt(r['lifetime_continuous'] / YEAR)} |")
     if not study["logic"]:
-        L.append("| (CRAM ledgers incomplete) | | | | | | |")
+        L.append("| (CRAM ledgers incomplete) | | | | | | | |")
     L += ["", "The other technologies' rows assume their gates compute correctly (their "
           "error rates as logic are not modelled); they show what the write energy, write "
           "time and endurance alone allow."]
