@@ -247,11 +247,12 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
     extra_md: list = []
     if scenarios:
         payload["scenarios"] = sections.scenario_study(setup, names, scenarios, say, results)
-    if memtech:
-        payload["memtech"] = sections.memtech_study(results, setup, say)
     cb_md = None
     if crossbar:
         cb_md, payload["crossbar"] = _crossbar_section(out_dir, quick, say)
+    if memtech:
+        payload["memtech"] = sections.memtech_study(results, setup, say,
+                                                    payload.get("crossbar"))
     if out_dir is not None:
         out_dir = Path(out_dir)
         figs = _figures(results, setup, out_dir, error_sweep, say)

@@ -252,8 +252,13 @@ def logic_comparison(results, setup, cards) -> list:
     return out
 
 
-def memtech_study(results, setup, say=lambda m: None) -> dict:
-    """Technology cards, the stateful-logic comparison and the training-step study."""
+def memtech_study(results, setup, say=lambda m: None, crossbar: dict | None = None) -> dict:
+    """Technology cards, the stateful-logic comparison and the training-step study.
+
+    ``crossbar``: the analog crossbar section's data; its headline energy per digits
+    inference (our own MRAM crossbar model) adds an MRAM training row next to the card's
+    literature figure.
+    """
     from .baseline import baseline_ledger
     from .memtech import MramContext, load_all
     from .training import (baseline_training_per_sample, bnn_shape, load_training,
@@ -290,6 +295,13 @@ def memtech_study(results, setup, say=lambda m: None) -> dict:
                          "inference_ratio": b_inf / e,
                          "training_ratio": b_train / tr.training_energy_per_sample,
                          "computes_correctly": bnn.computes_correctly})
+    e_cb = ((crossbar or {}).get("headline") or {}).get("energy_total")
+    if e_cb:
+        tr = training_step(cards["mram"], shape, tcard, par, inference_energy_per_item=e_cb)
+        training.append({**tr.to_json(), "technology": "mram",
+                         "engine": "analog crossbar (our model, report section)",
+                         "inference_ratio": b_inf / e_cb,
+                         "training_ratio": b_train / tr.training_energy_per_sample})
     return {"cards": card_rows, "logic": logic, "training": training,
             "training_card": [{"key": s["key"], "value": s["value"], "unit": s["unit"],
                                "source": s["source"]} for s in tcard.sources()],

@@ -83,3 +83,18 @@ def test_baseline_training_by_hand():
     got = baseline_training_per_sample(1e-9, _step(batch=4, frac=1.0), shape, b)
     # 3 x 1 nJ + 2 x (640 / 64 = 10 words) x 10 pJ / 4 = 3 nJ + 50 pJ
     assert got == pytest.approx(3e-9 + 2 * 10 * 10e-12 / 4, rel=1e-12)
+
+
+def test_crossbar_energy_adds_an_mram_training_row():
+    """memtech_study takes our crossbar model's energy per inference when given."""
+    from arrays.costs import CostModel
+    from arrays.evaluate import make_setup
+    from arrays.report_sections import memtech_study
+
+    su = make_setup(costs=CostModel("stub", "default", "test: no circuits run"))
+    st = memtech_study([], su, crossbar={"headline": {"energy_total": 2e-10}})
+    rows = [r for r in st["training"] if r["engine"].startswith("analog crossbar")]
+    assert len(rows) == 1 and rows[0]["inference_energy_per_item"] == 2e-10
+    assert rows[0]["inference_ratio"] == pytest.approx(st["baseline_inference_per_item"] / 2e-10)
+    assert not memtech_study([], su, crossbar={"pending": "x"})["training"][-1]["engine"] \
+        .startswith("analog")
