@@ -12,7 +12,7 @@ from .registry import CaseResult, case
 #: card -> (published TOPS/W, what it is) ; 1 MAC = 2 operations
 HEADLINES = {"sram_cim": (866.0, "Valavi et al., JSSC 54, 1789 (2019), 1-b"),
              "reram": (53.17, "Xue et al., ISSCC 2019, binary-input mode"),
-             "pcm": (10.5, "Khaddam-Aljameh et al., JSSC 57, 1027 (2022), 8-b inputs"),
+             "pcm": (10.5, "Khaddam-Aljameh et al., JSSC 57, 1027 (2022), measured"),
              "mram": (405.0, "Jung et al., Nature 601, 211 (2022)")}
 
 
