@@ -216,7 +216,7 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
     The ledgers are linear in these quantities, so no re-simulation is needed.
     """
     c, b = result.cram[scenario], result.baseline[baseline]
-    cats_c, cats_b = c.by_category(), b.by_category()
+    cats_c = c.by_category()
     out = []
     for f in factors:
         f = float(f)

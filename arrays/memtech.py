@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from llg.errors import ParameterError
 
-from .techdata import DataCard, card_from_dict, load_card
+from .techdata import DataCard, card_from_dict
 
 MEMTECH_DECLARED = {
     ("cell", "on_off_ratio"): ("1", 1.0, 1e9, "high/low resistance ratio"),
@@ -135,24 +135,10 @@ def _resolve_refs(data: dict, ctx: MramContext | None, where: str) -> dict:
 def load_memtech(name_or_path, context: MramContext | None = None) -> DataCard:
     """A validated technology card (data/memtech/NAME.toml or a path); ``from`` references
     are filled in from ``context`` (default device / array / target error if None)."""
-    from pathlib import Path
+    from llg.paths import read_toml, resolve_data_file
 
-    from llg.paths import data_dir
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-
-    path = Path(name_or_path)
-    if not path.suffix and not path.exists():
-        path = data_dir() / "memtech" / f"{name_or_path}.toml"
-    if not path.is_file():
-        # the shared loader's message (names the shipped cards)
-        return load_card("memtech", name_or_path, MEMTECH_DECLARED)
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"memtech card {path}: not valid TOML ({exc})") from None
+    path = resolve_data_file("memtech", name_or_path, "memtech card")
+    data = read_toml(path, "memtech card")
     return card_from_dict("memtech", _resolve_refs(data, context, str(path)),
                           MEMTECH_DECLARED, str(path))
 

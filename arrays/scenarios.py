@@ -23,10 +23,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from llg.errors import ParameterError
-from llg.paths import data_dir
+from llg.paths import read_toml, resolve_data_file
 
 from .ledger import PERIPHERAL_DECLARED
 from .techdata import Sourced, _sourced
@@ -77,23 +76,8 @@ class Scenario:
 
 def load_scenario(name_or_path) -> Scenario:
     """A validated scenario (data/scenarios/NAME.toml or a path)."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    path = Path(name_or_path)
-    if not path.suffix and not path.exists():
-        path = data_dir() / "scenarios" / f"{name_or_path}.toml"
-    if not path.is_file():
-        known = sorted(p.stem for p in (data_dir() / "scenarios").glob("*.toml"))
-        close = difflib.get_close_matches(str(name_or_path), known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ParameterError(f"scenario {str(name_or_path)!r} not found{hint}; shipped: "
-                             f"{', '.join(known)} (or give a path to a TOML file)")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"scenario {path}: not valid TOML ({exc})") from None
+    path = resolve_data_file("scenarios", name_or_path, "scenario")
+    data = read_toml(path, "scenario")
     where = str(path)
     for key in ("name", "description", "rationale", "claim"):
         if not isinstance(data.get(key), str) or not data[key].strip():

@@ -14,15 +14,10 @@ from __future__ import annotations
 
 import difflib
 import math
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from llg.errors import ParameterError
-from llg.paths import data_dir
+from llg.paths import read_toml, resolve_data_file, shipped
 
 
 @dataclass(frozen=True)
@@ -82,25 +77,13 @@ class DataCard:
 
 def available(kind: str) -> list[str]:
     """Shipped cards of a kind ("peripherals" or "baseline")."""
-    return sorted(p.stem for p in (data_dir() / kind).glob("*.toml"))
+    return shipped(kind)
 
 
 def load_card(kind: str, name_or_path, declared: dict) -> DataCard:
     """Load and validate a data card against ``declared`` (see module docstring)."""
-    path = Path(name_or_path)
-    if not path.suffix and not path.exists():
-        path = data_dir() / kind / f"{name_or_path}.toml"
-    if not path.is_file():
-        known = available(kind)
-        close = difflib.get_close_matches(str(name_or_path), known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ParameterError(f"{kind} card {str(name_or_path)!r} not found{hint}; shipped: "
-                             f"{', '.join(known)} (or give a path to a TOML file)")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{kind} card {path}: not valid TOML ({exc})") from None
-    return card_from_dict(kind, data, declared, str(path))
+    path = resolve_data_file(kind, name_or_path, f"{kind} card")
+    return card_from_dict(kind, read_toml(path, f"{kind} card"), declared, str(path))
 
 
 def card_from_dict(kind: str, data: dict, declared: dict, where: str = "") -> DataCard:

@@ -28,15 +28,10 @@ from __future__ import annotations
 
 import difflib
 import math
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from llg.errors import ParameterError, check_range
-from llg.paths import data_dir
+from llg.paths import read_toml, resolve_data_file, shipped
 
 TRANSISTOR_MODELS = ("ideal", "linear", "saturating")
 #: Rabaey's equivalent-resistance coefficient: R_eq = (3/4) V_DD / I_DSAT (lambda = 0).
@@ -172,7 +167,7 @@ class Technology:
 
 
 def available_technologies() -> list[str]:
-    return sorted(p.stem for p in (data_dir() / "technology").glob("*.toml"))
+    return shipped("technology")
 
 
 def _quantity(section: str, key: str, raw, where: str) -> Quantity:
@@ -262,15 +257,6 @@ def load_technology(name_or_path="45nm") -> Technology:
     """
     if isinstance(name_or_path, Technology):
         return name_or_path
-    path = Path(name_or_path)
-    if not path.suffix and not path.exists():
-        path = data_dir() / "technology" / f"{name_or_path}.toml"
-    if not path.is_file():
-        raise ParameterError(f"technology {str(name_or_path)!r} not found: not a file, and "
-                             f"not one of the shipped technologies "
-                             f"({', '.join(available_technologies())})")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"technology file {path}: not valid TOML ({exc})") from None
-    return technology_from_dict(data, where=f"technology file {path}")
+    path = resolve_data_file("technology", name_or_path, "technology")
+    return technology_from_dict(read_toml(path, "technology file"),
+                                where=f"technology file {path}")

@@ -29,16 +29,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .constants import E_CHARGE, GAMMA_E, HBAR, K_B, MU0
 from .errors import ParameterError, check_range
-from .paths import data_dir
+from .paths import read_toml, resolve_data_file, shipped
 
 
 def _param(unit: str, description: str, *, lo=None, hi=None, lo_open=False, hi_open=False,
@@ -340,20 +336,10 @@ def device_from_dict(values: dict, where: str = "device") -> Device:
 
 def available_devices() -> list[str]:
     """Names of the shipped device files in ``data/devices``."""
-    return sorted(p.stem for p in (data_dir() / "devices").glob("*.toml"))
+    return shipped("devices")
 
 
 def load_device(name_or_path: str | Path = "default") -> Device:
     """Load a device by shipped name (``data/devices/NAME.toml``) or by file path."""
-    path = Path(name_or_path)
-    if not path.suffix and not path.exists():
-        path = data_dir() / "devices" / f"{name_or_path}.toml"
-    if not path.is_file():
-        raise ParameterError(
-            f"device {str(name_or_path)!r} not found: not a file, and not one of the shipped "
-            f"devices ({', '.join(available_devices())})")
-    try:
-        values = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"device file {path}: not valid TOML ({exc})") from None
-    return device_from_dict(values, where=f"device file {path}")
+    path = resolve_data_file("devices", name_or_path, "device")
+    return device_from_dict(read_toml(path, "device file"), where=f"device file {path}")

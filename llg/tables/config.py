@@ -47,7 +47,7 @@ import numpy as np
 
 from ..device import Device, available_devices, device_from_dict
 from ..errors import ParameterError, check_range
-from ..paths import data_dir
+from ..paths import data_dir, read_toml, resolve_data_file
 from ..switching import DIRECTIONS
 
 #: Grid axes, declared once: name -> (unit, long_name, valid range (lo, hi), lo_open).
@@ -394,16 +394,9 @@ def _check_time_step(cfg: TableConfig) -> None:
 
 def load_config(path: str | Path) -> TableConfig:
     """Read and validate a table config TOML file (shipped name or path)."""
-    p = Path(path)
-    if not p.suffix and not p.exists():
-        p = data_dir() / "tables" / f"{path}.toml"
-    if not p.is_file():
-        raise ParameterError(f"table config {str(path)!r} not found")
+    p = resolve_data_file("tables", path, "table config")
     text = p.read_text()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"table config {p}: not valid TOML ({exc})") from None
+    data = read_toml(p, "table config")
     try:
         return config_from_dict(data, p.resolve().parent, text)
     except ParameterError as exc:
