@@ -27,7 +27,10 @@ import numpy as np
 
 from circuits.elements import MTJElement, TransistorElement
 from llg.errors import ParameterError
+from llg.kernels import mtj_resistance
 from llg.tables.variation import TRUNCATION
+
+_mtj_resistance = mtj_resistance.py_func  # numpy-vectorized over cells
 
 COS_P, COS_AP = 1.0, -1.0
 
@@ -49,9 +52,8 @@ def chord_conductance(g_p, cos_theta, v_read: float, element: MTJElement,
     if not (v > 0 and math.isfinite(v)):
         raise ParameterError(f"read voltage = {v_read!r} V must be > 0")
 
-    def i_mtj(vm):
-        g_ap = g_p / (1.0 + element.tmr0 / (1.0 + (vm / element.v_half) ** 2))
-        return vm * (g_p * (1 + cos) / 2 + g_ap * (1 - cos) / 2)
+    def i_mtj(vm):  # the solver's resistance law, R(theta, V)
+        return vm / _mtj_resistance(cos, vm, g_p, element.tmr0, element.v_half)
 
     def v_tr(i):
         if transistor.model == "ideal":
