@@ -3,13 +3,19 @@
 Public API::
 
     from llg import load_device, simulate, current_pulse, voltage_pulse
+    from llg import switching_probability, switching_curve      # Monte Carlo P_sw with CIs
+    from llg import write_error_rate, pulse_width_for_wer       # Fokker-Planck WER
+    from llg.retention import retention                         # Delta(T), Neel-Brown time
 """
 from .device import Device, available_devices, load_device, parameter_table
 from .errors import ParameterError
+from .fokker_planck import pulse_width_for_wer, write_error_rate
 from .solver import EnsembleResult, SolverDivergence, max_stable_dt, simulate
+from .switching import switching_curve, switching_probability
 from .terms import Model
 from .waveform import Pulse, current_pulse, voltage_pulse
 
 __all__ = ["Device", "EnsembleResult", "Model", "ParameterError", "Pulse", "SolverDivergence",
            "available_devices", "current_pulse", "load_device", "max_stable_dt",
-           "parameter_table", "simulate", "voltage_pulse"]
+           "parameter_table", "pulse_width_for_wer", "simulate",
+           "switching_curve", "switching_probability", "voltage_pulse", "write_error_rate"]
