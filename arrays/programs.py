@@ -6,7 +6,8 @@ operands; the same gate sequence runs in all rows at once.
 
 * Full adder (MAJ-based; the majority identities used by Navi et al., Microelectronics J.
   41, 820 (2010) for 5-input-majority adders and adopted for spintronic CRAM by Chowdhury et
-  al., IEEE JXCDC 4, 1 (2018) and Zabihi et al., IEEE Trans. Computers 68, 1159 (2019)):
+  al. (2017-2018; venue details unverified) and Zabihi et al., IEEE Trans. Computers 68, 1159
+  (2019)):
   ``Cout = MAJ3(A, B, C)``, ``S = MAJ5(A, B, C, not Cout, not Cout)``. One cell can feed a
   gate only once, so the inverted carry is made twice: 1 MAJ3 + 2 NOT + 1 MAJ5 = 4 gates.
 * n-bit ripple-carry add: n full adders, the carry column of bit i feeding bit i+1.

@@ -7,8 +7,8 @@ Conventions (fixed here once, used by every circuit module):
   ``preset``; the gate pulse drives a current through the inputs and the output;
 * the output switches iff the number ``m`` of low-resistance (logic-0) inputs satisfies
   ``m >= threshold``: more P inputs means a lower input resistance and a larger current
-  (Chowdhury et al., IEEE JXCDC 4, 1 (2018); Zabihi et al., IEEE Trans. Comput. 68, 1159
-  (2019));
+  (Chowdhury et al. (CRAM gates, 2017-2018; venue details unverified); Zabihi et al., IEEE
+  Trans. Comput. 68, 1159 (2019));
 * the output switches *away from* its preset: preset 0 (P) switches P -> AP, preset 1 (AP)
   switches AP -> P. In llg a positive current drives AP -> P, a negative one P -> AP.
 

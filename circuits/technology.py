@@ -17,8 +17,8 @@ Derived quantities (SI):
 Array geometry used by :mod:`circuits.network`: rows compute in parallel; each row has its own
 logic line (LL, along the row, one ``column_pitch`` per cell); bit-select lines (BSL) and word
 lines (WL) run along the columns, shared by all rows (one ``row_pitch`` per cell), as in the
-STT-CRAM array of Chowdhury et al. (IEEE JXCDC 4, 1 (2018)) and Zabihi et al. (IEEE JXCDC 6,
-71 (2020), interconnect parasitics).
+STT-CRAM array of Chowdhury et al. (2017-2018; venue details unverified) and Zabihi et al.
+(IEEE JXCDC 6, 71 (2020), interconnect parasitics).
 
 >>> tech = load_technology("45nm")
 >>> round(tech.transistor_r_on)

@@ -7,7 +7,8 @@ with ``m >= k`` low-resistance inputs. With ideal lines and switches and a fixed
     I_c (R_in(n, k) + R_out) <= V < I_c (R_in(n, k - 1) + R_out),
     R_in(n, m) = 1 / (m / R_P + (n - m) / R_AP),   R_out = R(preset state),
 
-(Chowdhury et al., IEEE JXCDC 4, 1 (2018); Zabihi et al., IEEE Trans. Comput. 68, 1159 (2019)).
+(Chowdhury et al. (CRAM gates, 2017-2018; venue details unverified); Zabihi et al., IEEE
+Trans. Comput. 68, 1159 (2019)).
 ``I_c`` is the critical current of the output's switching direction,
 :func:`llg.switching.critical_current` (the two directions differ for the tunnel spin-torque
 model). The relative window is ``(V_max - V_min) / V_mid`` with ``V_mid = (V_max + V_min)/2``;
@@ -48,8 +49,9 @@ from .network import build_gate_network
 #: Published relative windows at TMR ~ 133 % (order of magnitude; ../shared/README.md).
 PUBLISHED_TMR = 1.33
 PUBLISHED_WINDOWS = {"NAND2": 0.24, "NOR2": 0.125, "MAJ3": 0.045, "MAJ5": 0.017}
-PUBLISHED_SOURCE = ("Chowdhury et al., IEEE JXCDC 4, 1 (2018); Zabihi et al., IEEE Trans. "
-                    "Comput. 68, 1159 (2019): relative windows at TMR ~ 133 %")
+PUBLISHED_SOURCE = ("Chowdhury et al. (CRAM gates, 2017-2018; venue details unverified); "
+                    "Zabihi et al., IEEE Trans. Comput. 68, 1159 (2019): relative windows at "
+                    "TMR ~ 133 %")
 _EDGE_RTOL = 1e-11
 _EDGE_ITER = 60
 #: Largest gate voltage an edge search explores, V: far above any MTJ's breakdown (~1.5 V),

@@ -15,8 +15,8 @@ from .registry import CaseResult, case
       "carry against integer addition; gate structure 1 MAJ3 (carry) + inverted carry + "
       "1 MAJ5 (sum).",
       "Cout = MAJ3(A, B, C), S = MAJ5(A, B, C, not Cout, not Cout): Navi et al., "
-      "Microelectronics J. 41, 820 (2010); used for STT-CRAM by Chowdhury et al., IEEE JXCDC "
-      "4, 1 (2018) and Zabihi et al., IEEE Trans. Comput. 68, 1159 (2019)")
+      "Microelectronics J. 41, 820 (2010); used for STT-CRAM by Chowdhury et al. "
+      "(2017-2018; venue details unverified) and Zabihi et al., IEEE Trans. Comput. 68, 1159 (2019)")
 def full_adder(quick, out_dir):
     from arrays import programs
     from arrays.executor import run

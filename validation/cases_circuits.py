@@ -13,8 +13,8 @@ from .registry import CaseResult, case
       "Relative voltage windows (V_max - V_min) / V_mid of NAND2, NOR2, MAJ3, MAJ5 from the "
       "ideal-line inequality I_c (R_in(n, k) + R_out) <= V < I_c (R_in(n, k - 1) + R_out) at "
       "TMR = 133 % with equal critical currents.",
-      "Chowdhury et al., IEEE JXCDC 4, 1 (2018); Zabihi et al., IEEE Trans. Comput. 68, 1159 "
-      "(2019): ~24 %, 12.5 %, 4.5 %, 1.7 %")
+      "Chowdhury et al. (CRAM gates, 2017-2018; venue details unverified); Zabihi et al., "
+      "IEEE Trans. Comput. 68, 1159 (2019): ~24 %, 12.5 %, 4.5 %, 1.7 %")
 def window_published(quick, out_dir):
     from circuits.windows import PUBLISHED_TMR, PUBLISHED_WINDOWS, relative_window_ideal
 
@@ -74,7 +74,8 @@ def _plot_trend(out_dir):
 @case("cram_window_edges_network",
       "Window edges found by the sparse nodal solver (ideal lines, bias-independent TMR, the "
       "default device) for all eight library gates, against the analytic inequality.",
-      "Chowdhury et al., IEEE JXCDC 4, 1 (2018): I_c (R_in(n, m) + R_out) window inequality")
+      "Chowdhury et al. (CRAM gates, 2017-2018; venue details unverified): "
+      "I_c (R_in(n, m) + R_out) window inequality")
 def window_edges_network(quick, out_dir):
     from circuits.gates import GATES
     from circuits.windows import analytic_window, gate_window
