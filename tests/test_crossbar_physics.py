@@ -9,9 +9,9 @@ import pytest
 from arrays.crossbar import adc
 from arrays.crossbar.cards import adc_energy, load_adc
 from arrays.crossbar.cells import chord_conductance, sample_g_p
-from arrays.crossbar.lines import effective_conductance, ladder_current
+from arrays.crossbar.lines import effective_conductance, ladder_current, reference_netlist
 from circuits.elements import MTJElement, TransistorElement
-from circuits.network import Circuit, solve
+from circuits.network import solve
 
 
 def test_ideal_crossbar_current_is_exact_matrix_product():
@@ -21,32 +21,6 @@ def test_ideal_crossbar_current_is_exact_matrix_product():
     g_eff, Y = effective_conductance(g, 0.0, 0.0, 0.0)
     np.testing.assert_allclose(v @ g_eff, v @ g, rtol=1e-15)   # I_j = sum_i G_ij V_i
     np.testing.assert_allclose(Y, np.diag(g.sum(axis=1)))
-
-
-def _reference_crossbar(g_cell_mtj, cos, r_row, r_col, tr):
-    """The same crossbar as a circuits.network netlist (MTJ + transistor per cell)."""
-    R, C = cos.shape
-    c = Circuit()
-    gnd = c.node("gnd")
-    c.ground(gnd)
-    rows = [[c.node() for _ in range(C)] for _ in range(R)]
-    cols = [[c.node() for _ in range(C)] for _ in range(R)]
-    for i in range(R):
-        src = c.node(f"V{i}")
-        c.source(src, f"V{i}")
-        c.resistor(src, rows[i][0], r_row)
-        for j in range(C - 1):
-            c.resistor(rows[i][j], rows[i][j + 1], r_row)
-    for j in range(C):
-        for i in range(R - 1):
-            c.resistor(cols[i][j], cols[i + 1][j], r_col)
-        c.resistor(cols[R - 1][j], gnd, r_col)
-    for i in range(R):
-        for j in range(C):
-            mid = c.node()
-            c.transistor(rows[i][j], mid, tr)
-            c.mtj(mid, cols[i][j], g_cell_mtj)
-    return c, cols
 
 
 @pytest.mark.parametrize("nonlinear", [False, True])
@@ -60,10 +34,10 @@ def test_fast_ir_solver_matches_circuits_nodal_solver(nonlinear):
     el = MTJElement(1 / 3143.8, 1.5, 0.5 if nonlinear else math.inf)
     tr = TransistorElement("saturating" if nonlinear else "linear", 3063.7, 245e-6)
     cos = np.where(rng.random((R, C)) < 0.5, 1.0, -1.0)
-    c, cols = _reference_crossbar(el, cos, r_row, r_col, tr)
+    c, col_ends = reference_netlist(el, tr, R, C, r_row, r_col)
     x = (rng.random((5, R)) < 0.6).astype(float)
     sol = solve(c, x * v_read, np.repeat(cos.ravel()[None], 5, axis=0))
-    i_ref = sol.node_voltage[:, [cols[R - 1][j] for j in range(C)]] / r_col
+    i_ref = sol.node_voltage[:, col_ends] / r_col
     g = chord_conductance(np.full((R, C), el.g_p), cos, v_read, el, tr)
     g_eff, Y = effective_conductance(g, r_row, r_col, 0.0)
     i_fast = (x * v_read) @ g_eff

@@ -9,6 +9,17 @@ import numpy as np
 from .registry import CaseResult, case
 
 
+def _linear_45nm():
+    """The 45 nm technology with a linear (ohmic) access transistor: closed forms apply."""
+    from circuits.technology import load_technology, technology_from_dict
+
+    base = load_technology("45nm")
+    data = {"name": "45nm-linear", "transistor": {"model": "linear"}}
+    for (sec, key), q in base.values.items():
+        data.setdefault(sec, {})[key] = {"value": q.value, "unit": q.unit, "source": q.source}
+    return technology_from_dict(data)
+
+
 @case("cram_window_published",
       "Relative voltage windows (V_max - V_min) / V_mid of NAND2, NOR2, MAJ3, MAJ5 from the "
       "ideal-line inequality I_c (R_in(n, k) + R_out) <= V < I_c (R_in(n, k - 1) + R_out) at "
@@ -104,14 +115,9 @@ def window_edges_network(quick, out_dir):
 def row_parallel_ladder(quick, out_dir):
     from circuits.elements import MTJElement
     from circuits.network import build_gate_network
-    from circuits.technology import load_technology, technology_from_dict
     from llg import load_device
 
-    base = load_technology("45nm")
-    data = {"name": "45nm-linear", "transistor": {"model": "linear"}}
-    for (sec, key), q in base.values.items():
-        data.setdefault(sec, {})[key] = {"value": q.value, "unit": q.unit, "source": q.source}
-    tech = technology_from_dict(data)
+    tech = _linear_45nm()
     dev = load_device("default").with_(TMR0=0.0)
     el = MTJElement.from_device(dev)
     r_row = 2 * dev.r_p + 2 * tech.transistor_r_on + tech.r_ll_cell
@@ -138,14 +144,9 @@ def row_parallel_ladder(quick, out_dir):
       "Joule's law for a series resistor chain, R_total = 2 (R_P + R_on) + r_LL + 2 r_BSL")
 def energy_fixed_resistance(quick, out_dir):
     from circuits.gatemodel import GateModel
-    from circuits.technology import load_technology, technology_from_dict
     from llg import load_device
 
-    base = load_technology("45nm")
-    data = {"name": "45nm-linear", "transistor": {"model": "linear"}}
-    for (sec, key), q in base.values.items():
-        data.setdefault(sec, {})[key] = {"value": q.value, "unit": q.unit, "source": q.source}
-    tech = technology_from_dict(data)
+    tech = _linear_45nm()
     dev = load_device("default").with_(TMR0=0.0)
     m = GateModel("NOT", dev, tech, rows=1)
     v, t = np.array([0.2, 0.45, 0.7]), 3e-9

@@ -65,9 +65,9 @@ def ir_drop_ladder(quick, out_dir):
       "model's error is second order in the IR-drop bias shift")
 def versus_circuits(quick, out_dir):
     from arrays.crossbar.cells import chord_conductance
-    from arrays.crossbar.lines import effective_conductance
+    from arrays.crossbar.lines import effective_conductance, reference_netlist
     from circuits.elements import MTJElement, TransistorElement
-    from circuits.network import Circuit, solve
+    from circuits.network import solve
     from circuits.technology import load_technology
     from llg import load_device
 
@@ -76,29 +76,10 @@ def versus_circuits(quick, out_dir):
     R, C, v_read, r_row, r_col = 6, 8, 0.1, 40.0, 30.0
     rng = np.random.default_rng(7)
     cos = np.where(rng.random((R, C)) < 0.5, 1.0, -1.0)
-    c = Circuit()
-    gnd = c.node()
-    c.ground(gnd)
-    rows = [[c.node() for _ in range(C)] for _ in range(R)]
-    cols = [[c.node() for _ in range(C)] for _ in range(R)]
-    for i in range(R):
-        src = c.node()
-        c.source(src, f"V{i}")
-        c.resistor(src, rows[i][0], r_row)
-        for j in range(C - 1):
-            c.resistor(rows[i][j], rows[i][j + 1], r_row)
-    for j in range(C):
-        for i in range(R - 1):
-            c.resistor(cols[i][j], cols[i + 1][j], r_col)
-        c.resistor(cols[R - 1][j], gnd, r_col)
-        for i in range(R):
-            mid = c.node()
-            c.transistor(rows[i][j], mid, tr)
-            c.mtj(mid, cols[i][j], el)
+    c, col_ends = reference_netlist(el, tr, R, C, r_row, r_col)
     x = (rng.random((8, R)) < 0.6).astype(float)
-    cos_flat = cos.T.ravel()            # MTJs were added column by column
-    sol = solve(c, x * v_read, np.repeat(cos_flat[None], len(x), axis=0))
-    i_ref = sol.node_voltage[:, [cols[R - 1][j] for j in range(C)]] / r_col
+    sol = solve(c, x * v_read, np.repeat(cos.ravel()[None], len(x), axis=0))
+    i_ref = sol.node_voltage[:, col_ends] / r_col
     g = chord_conductance(np.full((R, C), el.g_p), cos, v_read, el, tr)
     g_eff, _ = effective_conductance(g, r_row, r_col, 0.0)
     i_fast = (x * v_read) @ g_eff

@@ -99,3 +99,36 @@ def ladder_current(n: int, g: float, r: float, v_s: float = 1.0) -> float:
         return n * g * v_s
     lam = math.acosh(1.0 + r * g / 2.0)
     return v_s / r * (1.0 - math.cosh(lam * (n - 0.5)) / math.cosh(lam * (n + 0.5)))
+
+
+def reference_netlist(mtj, transistor, rows: int, cols: int, r_row: float, r_col: float):
+    """The crossbar as a :mod:`circuits.network` netlist, for checking the fast solver.
+
+    Source ``V{i}`` drives row i through ``r_row`` per cell; each cell is ``transistor`` then
+    ``mtj`` from its row node to its column node; columns run through ``r_col`` per cell to
+    ground. MTJs are added row by row (so per-MTJ states are ``cos.ravel()``). Returns the
+    circuit and the node of each column's last cell (its current is ``V_node / r_col``).
+    """
+    from circuits.network import Circuit
+
+    c = Circuit()
+    gnd = c.node("gnd")
+    c.ground(gnd)
+    row_nodes = [[c.node() for _ in range(cols)] for _ in range(rows)]
+    col_nodes = [[c.node() for _ in range(cols)] for _ in range(rows)]
+    for i in range(rows):
+        src = c.node(f"V{i}")
+        c.source(src, f"V{i}")
+        c.resistor(src, row_nodes[i][0], r_row)
+        for j in range(cols - 1):
+            c.resistor(row_nodes[i][j], row_nodes[i][j + 1], r_row)
+    for j in range(cols):
+        for i in range(rows - 1):
+            c.resistor(col_nodes[i][j], col_nodes[i + 1][j], r_col)
+        c.resistor(col_nodes[rows - 1][j], gnd, r_col)
+    for i in range(rows):
+        for j in range(cols):
+            mid = c.node()
+            c.transistor(row_nodes[i][j], mid, transistor)
+            c.mtj(mid, col_nodes[i][j], mtj)
+    return c, [col_nodes[rows - 1][j] for j in range(cols)]
