@@ -62,14 +62,14 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     verdicts against the claims), "memtech" (technology cards, stateful-logic comparison,
     training step), "crossbar"} (null where a CRAM number is pending).
     """
-    from .evaluate import DEFAULT_BASELINES, make_setup
-    from .report import build_report
-    from .workloads import get_workload
+    from .energy.evaluate import DEFAULT_BASELINES, make_setup
+    from .study.report import build_report
+    from .energy.workloads import get_workload
 
     for w in workload or []:
         get_workload(w)          # unknown names fail before any slow work
-    from .report import DEFAULT_SCENARIOS
-    from .scenarios import load_scenario
+    from .study.report import DEFAULT_SCENARIOS
+    from .study.scenarios import load_scenario
 
     scs = () if no_scenarios else tuple(scenario or DEFAULT_SCENARIOS)
     for sc in scs:
@@ -79,7 +79,7 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     setup = make_setup(device, table, periphery=periphery,
                        baselines=tuple(baseline) if baseline else DEFAULT_BASELINES,
                        target_error=target_error, rows=rows, seed=seed)
-    from .report import TMR_VALUES
+    from .study.report import TMR_VALUES
 
     payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say,
                            tmr_values=TMR_VALUES if tmr_sweep else None, scenarios=scs,
@@ -135,12 +135,12 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
 
     from circuits.technology import load_technology
 
-    from .costs import circuit_costs
-    from .evaluate import program_stats
-    from .executor import run
-    from .ledger import cram_ledger, load_peripherals
-    from .programs import build
-    from .state import ArrayState
+    from .energy.costs import circuit_costs
+    from .energy.evaluate import program_stats
+    from .sim.executor import run
+    from .energy.ledger import cram_ledger, load_peripherals
+    from .sim.programs import build
+    from .sim.state import ArrayState
 
     if errors not in ("on", "off"):
         raise ParameterError(f"--errors = {errors!r} is invalid; valid: on, off")

@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from arrays import programs  # noqa: E402
-from arrays.executor import ErrorModel, run, warm_up  # noqa: E402
-from arrays.state import ArrayState  # noqa: E402
+from arrays.sim import programs  # noqa: E402
+from arrays.sim.executor import ErrorModel, run, warm_up  # noqa: E402
+from arrays.sim.state import ArrayState  # noqa: E402
 
 TARGET = 1e8
 
@@ -62,8 +62,8 @@ def bench_kernel(rows: int, repeats: int, inner: int, errors: ErrorModel | None)
 
 
 def bench_report() -> dict:
-    from arrays.evaluate import make_setup
-    from arrays.report import build_report
+    from arrays.energy.evaluate import make_setup
+    from arrays.study.report import build_report
 
     t0 = time.perf_counter()
     setup = make_setup()

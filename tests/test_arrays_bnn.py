@@ -3,8 +3,8 @@ reference does, and device errors degrade the accuracy."""
 import numpy as np
 import pytest
 
-from arrays import bnn
-from arrays.executor import ErrorModel
+from arrays.sim import bnn
+from arrays.sim.executor import ErrorModel
 
 
 @pytest.fixture(scope="module")

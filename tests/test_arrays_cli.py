@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from arrays.evaluate import make_setup
-from arrays.workloads import WORKLOADS, get_workload
+from arrays.energy.evaluate import make_setup
+from arrays.energy.workloads import WORKLOADS, get_workload
 from llg.errors import ParameterError
 from llg.paths import data_dir
 

@@ -9,10 +9,10 @@ import itertools
 import numpy as np
 import pytest
 
-from arrays.executor import ErrorModel, draw_candidates, run
-from arrays.gates import GATES
-from arrays.program import ProgramBuilder
-from arrays.state import ArrayState
+from arrays.sim.executor import ErrorModel, draw_candidates, run
+from arrays.sim.gates import GATES
+from arrays.sim.program import ProgramBuilder
+from arrays.sim.state import ArrayState
 from llg.errors import ParameterError
 
 Z = 4.5

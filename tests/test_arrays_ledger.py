@@ -6,15 +6,15 @@ import math
 import numpy as np
 import pytest
 
-from arrays import programs
-from arrays.baseline import BaselineWork, baseline_ledger, load_baseline, op_energy
-from arrays.costs import CostModel, GateCost, WriteCost
-from arrays.executor import run
-from arrays.gates import GATES
-from arrays.ledger import Ledger, cram_ledger, load_peripherals
-from arrays.program import ProgramBuilder
-from arrays.state import ArrayState
-from arrays.techdata import available, card_from_dict
+from arrays.sim import programs
+from arrays.energy.baseline import BaselineWork, baseline_ledger, load_baseline, op_energy
+from arrays.energy.costs import CostModel, GateCost, WriteCost
+from arrays.sim.executor import run
+from arrays.sim.gates import GATES
+from arrays.energy.ledger import Ledger, cram_ledger, load_peripherals
+from arrays.sim.program import ProgramBuilder
+from arrays.sim.state import ArrayState
+from arrays.energy.techdata import available, card_from_dict
 from llg.errors import ParameterError
 
 V_GATE, V_WRITE, T_GATE, T_WRITE = 0.5, 0.4, 2e-9, 3e-9
@@ -200,8 +200,8 @@ def test_shipped_cards_load_with_sources():
 def test_evaluate_and_cell_budget_are_consistent():
     """evaluate() with fixture costs: counted cell events match the ledger's cell items, and
     the 10x budget reproduces a 10x ratio when every cell event costs exactly the budget."""
-    from arrays.evaluate import evaluate, make_setup
-    from arrays.report import cell_budget
+    from arrays.energy.evaluate import evaluate, make_setup
+    from arrays.study.report import cell_budget
 
     setup = make_setup(costs=fixture_costs())
     r = evaluate("add32", setup)

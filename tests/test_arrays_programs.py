@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arrays import programs
-from arrays.executor import run
-from arrays.gates import GATES, gate_spec
-from arrays.program import Gate, Preset, Program, ProgramBuilder, schedule
-from arrays.state import ArrayState
+from arrays.sim import programs
+from arrays.sim.executor import run
+from arrays.sim.gates import GATES, gate_spec
+from arrays.sim.program import Gate, Preset, Program, ProgramBuilder, schedule
+from arrays.sim.state import ArrayState
 from llg.errors import ParameterError
 
 #: Boolean definitions, written independently of the (preset, m_switch) description.

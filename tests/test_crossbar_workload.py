@@ -137,8 +137,8 @@ def test_cli_json_and_errors():
 
 
 def test_report_section_quick(tmp_path, monkeypatch):
-    from arrays import crossbar_report
-    from arrays.crossbar_report import report_section
+    from arrays.crossbar import report as crossbar_report
+    from arrays.crossbar.report import report_section
 
     runs = {}                 # the second call (no figures) reuses the first call's runs
 

@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from arrays.memtech import (MEMTECH_DECLARED, TECHNOLOGIES, MramContext, load_all,
-                            load_memtech, overlap_error)
+from arrays.study.memtech import (MEMTECH_DECLARED, TECHNOLOGIES, MramContext, load_all,
+                                  load_memtech, overlap_error)
 from llg.errors import ParameterError
 from llg.paths import data_dir
 

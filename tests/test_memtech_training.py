@@ -3,10 +3,10 @@ import math
 
 import pytest
 
-from arrays.memtech import MEMTECH_DECLARED
-from arrays.techdata import card_from_dict
-from arrays.training import (NetworkShape, baseline_training_per_sample, bnn_shape,
-                             load_training, training_step)
+from arrays.study.memtech import MEMTECH_DECLARED
+from arrays.energy.techdata import card_from_dict
+from arrays.study.training import (NetworkShape, baseline_training_per_sample, bnn_shape,
+                                   load_training, training_step)
 from llg.errors import ParameterError
 
 
@@ -23,7 +23,7 @@ def _tech(**cell):
 
 
 def _step(batch=4, factor=3.0, frac=0.5, steps=1000):
-    from arrays.training import TRAINING_DECLARED
+    from arrays.study.training import TRAINING_DECLARED
     data = {"name": "hand", "step": {
         "batch": {"value": batch, "unit": "1", "source": "test"},
         "compute_factor": {"value": factor, "unit": "1", "source": "test"},
@@ -77,7 +77,7 @@ def test_shipped_training_card_and_bnn_shape():
 
 
 def test_baseline_training_by_hand():
-    from arrays.baseline import load_baseline
+    from arrays.energy.baseline import load_baseline
     b = load_baseline("cpu_ddr4_45nm")
     shape = NetworkShape("toy", weights=640, macs=640)
     got = baseline_training_per_sample(1e-9, _step(batch=4, frac=1.0), shape, b)
@@ -87,9 +87,9 @@ def test_baseline_training_by_hand():
 
 def test_crossbar_energy_adds_an_mram_training_row():
     """memtech_study takes our crossbar model's energy per inference when given."""
-    from arrays.costs import CostModel
-    from arrays.evaluate import make_setup
-    from arrays.report_sections import memtech_study
+    from arrays.energy.costs import CostModel
+    from arrays.energy.evaluate import make_setup
+    from arrays.study.sections import memtech_study
 
     su = make_setup(costs=CostModel("stub", "default", "test: no circuits run"))
     st = memtech_study([], su, crossbar={"headline": {"energy_total": 2e-10}})

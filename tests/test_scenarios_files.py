@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from arrays.scaled_switching import ScaledSwitching, scenario_source
-from arrays.scenarios import SCENARIOS, load_scenario, scenario_setup
+from arrays.study.scaled_switching import ScaledSwitching, scenario_source
+from arrays.study.scenarios import SCENARIOS, load_scenario, scenario_setup
 from circuits.tablesource import resolve_source
 from llg.device import load_device
 from llg.errors import ParameterError
@@ -14,7 +14,7 @@ from llg.paths import data_dir
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario_loads_with_sources_and_claim(name):
-    from arrays.report import CLAIMS
+    from arrays.study.claims import CLAIMS
     sc = load_scenario(name)
     assert sc.name == name and sc.claim in CLAIMS and sc.rationale
     keys = {s["key"] for s in sc.sources()}
@@ -65,8 +65,8 @@ def test_switching_parameters_other_than_eta_refused():
 
 
 def test_scenario_setup_applies_periphery_and_device(tmp_path):
-    from arrays.costs import CostModel
-    from arrays.evaluate import make_setup
+    from arrays.energy.costs import CostModel
+    from arrays.energy.evaluate import make_setup
     base = make_setup(costs=CostModel("stub", "default", "test: no circuits run"))
     sc = load_scenario("mature")
     su = scenario_setup(sc, base, costs=base.costs)

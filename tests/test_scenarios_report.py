@@ -3,23 +3,23 @@ import sys
 
 import pytest
 
-from arrays.evaluate import make_setup
-from arrays.report import build_report
+from arrays.energy.evaluate import make_setup
+from arrays.study.report import build_report
 
 
 @pytest.fixture(scope="module")
 def payload(tmp_path_factory):
     out = tmp_path_factory.mktemp("rep")
-    saved = sys.modules.get("arrays.crossbar_report", "absent")
-    sys.modules["arrays.crossbar_report"] = None          # import fails -> guarded section
+    saved = sys.modules.get("arrays.crossbar.report", "absent")
+    sys.modules["arrays.crossbar.report"] = None          # import fails -> guarded section
     try:
         p = build_report(make_setup(), ["add32", "popcount64"], out, error_sweep=False,
                          scenarios=("mature",), memtech=True, crossbar=True)
     finally:
         if saved == "absent":
-            del sys.modules["arrays.crossbar_report"]
+            del sys.modules["arrays.crossbar.report"]
         else:
-            sys.modules["arrays.crossbar_report"] = saved
+            sys.modules["arrays.crossbar.report"] = saved
     p["_md"] = (out / "report.md").read_text()
     p["_out"] = out
     return p
@@ -65,5 +65,5 @@ def test_memtech_and_training_sections(payload):
 
 def test_crossbar_guard(payload):
     assert "pending" in payload["crossbar"]
-    assert "arrays.crossbar_report" in payload["crossbar"]["pending"]
+    assert "arrays.crossbar.report" in payload["crossbar"]["pending"]
     assert "## Analog MRAM crossbar" in payload["_md"]

@@ -18,9 +18,9 @@ from .registry import CaseResult, case
       "Microelectronics J. 41, 820 (2010); used for STT-CRAM by Chowdhury et al. "
       "(2017-2018; venue details unverified) and Zabihi et al., IEEE Trans. Comput. 68, 1159 (2019)")
 def full_adder(quick, out_dir):
-    from arrays import programs
-    from arrays.executor import run
-    from arrays.state import ArrayState
+    from arrays.sim import programs
+    from arrays.sim.executor import run
+    from arrays.sim.state import ArrayState
 
     k = programs.build("fa")
     combos = np.array(list(itertools.product((0, 1), repeat=3)), dtype=np.uint64)
@@ -46,7 +46,7 @@ def full_adder(quick, out_dir):
       "8/32-bit add 0.03/0.1 pJ, 8/32-bit multiply 0.2/3.1 pJ, 64-bit 8 kB SRAM 10 pJ, DRAM "
       "1.3-2.6 nJ per 64 bits")
 def horowitz(quick, out_dir):
-    from arrays.baseline import load_baseline, op_energy
+    from arrays.energy.baseline import load_baseline, op_energy
 
     card = load_baseline("cpu_ddr4_45nm")
     published = {"ops.int_add8": 0.03e-12, "ops.int_add32": 0.1e-12,
@@ -68,8 +68,8 @@ def horowitz(quick, out_dir):
       "operands: fraction of rows equal to numpy's sum.",
       "integer arithmetic (numpy) on the same operands")
 def add32(quick, out_dir):
-    from arrays.workloads import get_workload
-    from arrays.executor import run
+    from arrays.energy.workloads import get_workload
+    from arrays.sim.executor import run
 
     inst = get_workload("add32").make(1024 if quick else 4096, 1024, 7)
     run(inst.program, inst.state)
@@ -83,9 +83,9 @@ def add32(quick, out_dir):
       "failure count per pattern against n p (largest deviation in binomial sigmas).",
       "binomial law: |k - n p| <= 4.5 sqrt(n p (1 - p)) for independent failures")
 def error_injection(quick, out_dir):
-    from arrays.executor import ErrorModel, run
-    from arrays.program import ProgramBuilder
-    from arrays.state import ArrayState
+    from arrays.sim.executor import ErrorModel, run
+    from arrays.sim.program import ProgramBuilder
+    from arrays.sim.state import ArrayState
 
     rates = {"00": 1e-3, "01": 0.02, "10": 0.1, "11": 0.3}
     b = ProgramBuilder("nand")
@@ -120,7 +120,7 @@ def error_injection(quick, out_dir):
       "the same network evaluated with integer numpy (XNOR-popcount; Rastegari et al., ECCV "
       "2016); predictions must agree image by image")
 def bnn_case(quick, out_dir):
-    from arrays import bnn
+    from arrays.sim import bnn
 
     model = bnn.train(hidden=32 if quick else 128, epochs=60 if quick else 200)
     program = bnn.build_program(model)

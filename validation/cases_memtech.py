@@ -24,7 +24,7 @@ HEADLINES = {"sram_cim": (866.0, "Valavi et al., JSSC 54, 1789 (2019), 1-b"),
       "TOPS/W; Khaddam-Aljameh et al., IEEE JSSC 57(4), 1027 (2022): 10.5 TOPS/W; Jung et al., "
       "Nature 601, 211 (2022): 405 TOPS/W; Horowitz, ISSCC 2014: 8 kB SRAM 10 pJ / 64 bit")
 def macro_efficiency(quick, out_dir):
-    from arrays.memtech import load_memtech
+    from arrays.study.memtech import load_memtech
 
     devs, lines = [], []
     for name, (tops_w, what) in HEADLINES.items():
@@ -59,7 +59,7 @@ def _card_value(name, sec, key):
       "Gaussian tail of ln G: P(ln G_on - ln sqrt(G_on G_off) < 0) = Phi(-ln(r) / (2 sigma)); "
       "variability model as in Ielmini & Wong, Nature Electronics 1, 333 (2018)")
 def state_overlap(quick, out_dir):
-    from arrays.memtech import overlap_error
+    from arrays.study.memtech import overlap_error
 
     r, sigma = 10.0, 0.5
     n = 200_000 if quick else 2_000_000
@@ -81,7 +81,7 @@ def state_overlap(quick, out_dir):
       "Ic0 = 2 e alpha mu0 Ms Hk_eff V / (hbar eta): Sun, Phys. Rev. B 62, 570 (2000); "
       "a_J proportional to eta I: Slonczewski, JMMM 159, L1 (1996)")
 def ic0_scaling(quick, out_dir):
-    from arrays.scaled_switching import scenario_source
+    from arrays.study.scaled_switching import scenario_source
     from circuits.tablesource import resolve_source
 
     base, dev0 = resolve_source("default", None)

@@ -4,7 +4,9 @@ Modules, one job each: :mod:`.cards` (sourced ADC/driver and crossbar cards), :m
 (cell chord conductance, variation, differential weights), :mod:`.lines` (IR drop: effective
 conductance matrix by nodal analysis, closed-form ladder), :mod:`.adc` (quantizer),
 :mod:`.disturb` (read disturb from the switching table), :mod:`.analog` (the digits network
-on tiles, accuracy and energy per inference).
+on tiles, accuracy and energy per inference), :mod:`.report` (its section of ``cramsim
+report``), :mod:`.cli` (``cramsim crossbar``). Uses :mod:`arrays.energy` cards and the
+:mod:`arrays.sim` BNN; never imports :mod:`arrays.study`.
 
 >>> from arrays.crossbar import run_crossbar                           # doctest: +SKIP
 >>> r = run_crossbar(rows=64, adc_bits=6)                              # doctest: +SKIP

@@ -1,4 +1,4 @@
-"""The digits BNN (:mod:`arrays.bnn`) run as an analog matrix-vector network on MTJ crossbars.
+"""The digits BNN (:mod:`arrays.sim.bnn`) run as an analog matrix-vector network on MTJ crossbars.
 
 Mapping (see :mod:`arrays.crossbar.cells` for the cell and :mod:`arrays.crossbar.lines` for
 the lines):
@@ -16,7 +16,7 @@ the lines):
   +-1 form of the BNN ``x.w = 2 s - sum_i w_i``; a hidden unit fires iff ``x.w >= 2 T - 64 - 1``
   (midway between the two integer values of x.w that the threshold separates: x.w has the
   parity of n_in), the class is ``argmax_c h.v_c``. With ideal devices, lines and ADC this
-  reproduces :meth:`arrays.bnn.BNN.predict` exactly (a test);
+  reproduces :meth:`arrays.sim.bnn.BNN.predict` exactly (a test);
 * optional digital gain trim per pair (``gain_trim``): a least-squares gain against the
   training images' known products, which removes the mean IR-drop attenuation;
 * ADC full scale per tile: ``calibrated`` = the 99.9 % quantile of |dI| over the training
@@ -143,7 +143,7 @@ def _context(cfg: CrossbarConfig) -> Context:
     from circuits.technology import load_technology
     from llg.device import load_device
 
-    from ..baseline import load_baseline
+    from ..energy.baseline import load_baseline
 
     dev = load_device(cfg.device)
     if cfg.tmr is not None:
@@ -163,15 +163,15 @@ def _context(cfg: CrossbarConfig) -> Context:
 
 @functools.lru_cache(maxsize=4)
 def trained_model(hidden: int = 128, seed: int = 0):
-    """The digits BNN of :mod:`arrays.bnn` (trained once per process)."""
-    from ..bnn import train
+    """The digits BNN of :mod:`arrays.sim.bnn` (trained once per process)."""
+    from ..sim.bnn import train
 
     return train(hidden=hidden, seed=seed)
 
 
 @functools.lru_cache(maxsize=1)
 def digits_data():
-    from ..bnn import load_data
+    from ..sim.bnn import load_data
 
     return load_data()
 
@@ -370,7 +370,7 @@ def _ap_reads(t1, x1, t2, x2) -> float:
 
 def _energy(ctx: Context, layers, n_hidden: int) -> tuple[dict, int]:
     """Energy per inference (J) by item (module doc) and the ADC conversion count."""
-    from ..baseline import op_energy
+    from ..energy.baseline import op_energy
 
     cfg, tech = ctx.config, ctx.tech
     t_read = ctx.card["read.pulse_width"]

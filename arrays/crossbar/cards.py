@@ -1,6 +1,6 @@
 """Sourced numbers of the analog crossbar: ADC/driver cards (data/adc) and the crossbar
 operating-point card (data/crossbar), loaded with the project's card loader
-(:mod:`arrays.techdata`: every number ``{value, unit, source}``, a bare or unsourced number is
+(:mod:`arrays.energy.techdata`: every number ``{value, unit, source}``, a bare or unsourced number is
 refused, naming file and key).
 
 ADC energy per conversion at ``B`` bits (J)::
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from llg.errors import ParameterError, check_range
 
-from ..techdata import DataCard, load_card
+from ..energy.techdata import DataCard, load_card
 
 ADC_DECLARED = {
     ("adc", "walden_fom"): ("J", 1e-18, 1e-11, "Walden FOM, energy per conversion step"),

@@ -1,7 +1,7 @@
 """Evaluate workloads on CRAM and on the baselines: functional check, accuracy, ledgers.
 
 :func:`make_setup` gathers everything an evaluation depends on (device, switching table,
-technology and peripherals cards, baseline cards, the gate :class:`~arrays.costs.CostModel`)
+technology and peripherals cards, baseline cards, the gate :class:`~arrays.energy.costs.CostModel`)
 and :func:`evaluate` runs one workload: the program on one simulated array in perfect mode
 (its result must equal the independent reference), again with the device errors of the
 circuits operating points (the accuracy), then the CRAM ledgers (scenarios "resident" and
@@ -22,9 +22,9 @@ from llg.errors import ParameterError, check_range
 
 from .baseline import baseline_ledger, load_baseline
 from .costs import CostModel, circuit_costs
-from .executor import ErrorModel, RunResult, run
+from ..sim.executor import ErrorModel, RunResult, run
 from .ledger import SCENARIOS, Ledger, cram_ledger, load_peripherals
-from .program import schedule
+from ..sim.program import schedule
 from .techdata import DataCard
 from .workloads import Workload, get_workload
 

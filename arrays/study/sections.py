@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO, evaluate
-from .gates import GATES
+from ..energy.evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO, evaluate
+from ..sim.gates import GATES
 
 YEAR = 365.25 * 86400.0      # s
 #: claim key -> (lo, hi) energy-ratio band (the report's CLAIMS; mature ~50x as 25-100x)
@@ -33,7 +33,7 @@ def scenario_study(base, names, scenarios=None, say=lambda m: None, default_resu
     """Every workload under every scenario (same evaluate/ledger path as the report)."""
     from .scenarios import SCENARIOS, load_scenario, scenario_setup
 
-    from .workloads import get_workload
+    from ..energy.workloads import get_workload
 
     rows, meta = [], []
     # only the gates these workloads use get circuits operating points (faster)
@@ -152,7 +152,7 @@ def scenario_markdown(study: dict, fig: str | None) -> list:
          "integration; every workload is then run through the same evaluate / circuits / "
          "ledger path as above. The device changes keep the shipped switching table exact "
          "(the current axis scales with eta, resistances do not enter current-driven "
-         "switching: arrays/scaled_switching.py). Energy ratio: data resident, vs "
+         "switching: arrays/study/scaled_switching.py). Energy ratio: data resident, vs "
          f"`{HEADLINE_BASELINE}`.", ""]
     for m in study["scenarios"]:
         L.append(f"* **{m['name']}** (judged against `{m['claim']}`, band "
@@ -259,11 +259,11 @@ def memtech_study(results, setup, say=lambda m: None, crossbar: dict | None = No
     inference (our own MRAM crossbar model) adds an MRAM training row next to the card's
     literature figure.
     """
-    from .baseline import baseline_ledger
+    from ..energy.baseline import baseline_ledger
     from .memtech import MramContext, load_all
     from .training import (baseline_training_per_sample, bnn_shape, load_training,
                            training_step)
-    from .workloads import get_workload
+    from ..energy.workloads import get_workload
 
     say("technology cards and training step")
     cards = load_all(MramContext(device=setup.device, periphery=setup.periphery,

@@ -8,7 +8,7 @@ and the key. A source that starts with ``assumption:`` is a modelling choice, no
 measurement; reports list those separately so a reader sees what rests on judgement.
 
 The declarations (section, key) -> (unit, lo, hi, description) live next to the code that
-uses the numbers (:mod:`arrays.ledger`, :mod:`arrays.baseline`), one place per fact.
+uses the numbers (:mod:`arrays.energy.ledger`, :mod:`arrays.energy.baseline`), one place per fact.
 """
 from __future__ import annotations
 

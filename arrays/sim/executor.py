@@ -1,7 +1,7 @@
 """Run a CRAM program on an array: perfect mode or with device errors from a seeded generator.
 
 ``run(program, state, errors=ErrorModel | None, seed=...)`` executes the gate sequence in
-place on ``state`` with the numba kernel in :mod:`arrays.kernels` and returns what the
+place on ``state`` with the numba kernel in :mod:`arrays.sim.kernels` and returns what the
 ledger needs: how many rows saw each input pattern of each gate type (gate energy depends on
 the pattern) and how many errors were injected.
 

@@ -40,7 +40,7 @@ def crossbar(workload: str = typer.Option("digits", "--workload", "-w",
     "energy_total" (J), "latency" (s), "tiles", "conversions", "ir_drop", "read_disturb",
     "operating_point", "config", "notes"}.
     """
-    from .crossbar import CrossbarConfig, run_crossbar
+    from .analog import CrossbarConfig, run_crossbar
 
     cfg = CrossbarConfig(workload=workload, rows=rows, adc_bits=adc_bits, tmr=tmr,
                          read_voltage=read_voltage, ir_drop=not no_ir_drop,

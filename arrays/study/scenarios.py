@@ -6,16 +6,16 @@ A scenario file gives, each as ``{value, unit, source}``:
 * ``[device]``: ``TMR0``, ``RA``, ``V_half``, ``polarization`` (the Slonczewski efficiency
   eta, which sets Ic0 = 2 e alpha mu0 Ms Hk_eff V / (hbar eta)) and ``max_pulse_width`` (a
   speed target: the circuits optimizer may use only table pulse widths up to it). These keep
-  the shipped switching table exact (:mod:`arrays.scaled_switching`); any other device change
+  the shipped switching table exact (:mod:`arrays.study.scaled_switching`); any other device change
   needs its own table and is refused;
 * ``[array]``, ``[periphery]``, ``[interface]``: any entry of the peripherals card
   (data/peripherals), replacing the card's value;
 * top level: ``name``, ``description``, ``rationale`` and ``claim`` (the published claim the
-  scenario is judged against, a key of :data:`arrays.report.CLAIMS`).
+  scenario is judged against, a key of :data:`arrays.study.claims.CLAIMS`).
 
-:func:`scenario_setup` turns a scenario into an :class:`arrays.evaluate.Setup` by the
+:func:`scenario_setup` turns a scenario into an :class:`arrays.energy.evaluate.Setup` by the
 same path as the report's default (circuits operating points through
-:func:`arrays.costs.circuit_costs`, the ledgers of :mod:`arrays.ledger`), so every workload
+:func:`arrays.energy.costs.circuit_costs`, the ledgers of :mod:`arrays.energy.ledger`), so every workload
 runs under it unchanged.
 """
 from __future__ import annotations
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from llg.errors import ParameterError
 from llg.paths import read_toml, resolve_data_file
 
-from .ledger import PERIPHERAL_DECLARED
-from .techdata import Sourced, _sourced
+from ..energy.ledger import PERIPHERAL_DECLARED
+from ..energy.techdata import Sourced, _sourced
 
 SCENARIOS = ("early", "hybrid", "mature")
 
@@ -55,7 +55,7 @@ class Scenario:
 
     @property
     def device_changes(self) -> tuple:
-        """``(("TMR0", 1.0), ...)`` for :func:`arrays.scaled_switching.scenario_source`."""
+        """``(("TMR0", 1.0), ...)`` for :func:`arrays.study.scaled_switching.scenario_source`."""
         return tuple(sorted((k, v.value) for (s, k), v in self.values.items()
                             if s == "device" and k != "max_pulse_width"))
 
@@ -82,7 +82,7 @@ def load_scenario(name_or_path) -> Scenario:
     for key in ("name", "description", "rationale", "claim"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise ParameterError(f"{where}: needs a top-level {key} = \"...\"")
-    from .report import CLAIMS
+    from .claims import CLAIMS
     if data["claim"] not in CLAIMS:
         raise ParameterError(f"{where}: claim = {data['claim']!r} is not a known claim; "
                              f"known: {', '.join(CLAIMS)}")
@@ -104,15 +104,15 @@ def load_scenario(name_or_path) -> Scenario:
 
 
 def scenario_setup(scenario: Scenario | str, base, costs=None, gates=None):
-    """The :class:`~arrays.evaluate.Setup` of ``base`` under ``scenario``.
+    """The :class:`~arrays.energy.evaluate.Setup` of ``base`` under ``scenario``.
 
-    Device changes go through :func:`~arrays.scaled_switching.scenario_source` (exact on the
-    shipped table) and :func:`~arrays.costs.circuit_costs` (cached per device/table/rows, so
+    Device changes go through :func:`~arrays.study.scaled_switching.scenario_source` (exact on the
+    shipped table) and :func:`~arrays.energy.costs.circuit_costs` (cached per device/table/rows, so
     one circuits run per scenario and process); periphery changes through
     ``DataCard.with_values``. ``costs`` skips the circuits run (tests); ``gates`` restricts
     the circuits run to these gates (the ones the workloads use: faster).
     """
-    from .costs import circuit_costs
+    from ..energy.costs import circuit_costs
     from .scaled_switching import scenario_source
 
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario

@@ -1,7 +1,7 @@
 """Memory-technology cards (data/memtech): SRAM CIM, ReRAM, PCM and MRAM side by side.
 
 A card holds what a system comparison needs of a memory cell, each number with unit and
-source (the loader of :mod:`arrays.techdata` refuses a bare number or a missing source):
+source (the loader of :mod:`arrays.energy.techdata` refuses a bare number or a missing source):
 
     cell.on_off_ratio     1    high / low resistance (or current) ratio of the two states
     cell.write_energy     J    energy per one-bit write (the card says what it includes)
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from llg.errors import ParameterError
 
-from .techdata import DataCard, card_from_dict
+from ..energy.techdata import DataCard, card_from_dict
 
 MEMTECH_DECLARED = {
     ("cell", "on_off_ratio"): ("1", 1.0, 1e9, "high/low resistance ratio"),
@@ -60,13 +60,13 @@ class MramContext:
 
     def resolved_periphery(self) -> DataCard:
         if self.periphery is None:
-            from .ledger import load_peripherals
+            from ..energy.ledger import load_peripherals
             self.periphery = load_peripherals()
         return self.periphery
 
     def resolved_costs(self):
         if self.costs is None:
-            from .costs import circuit_costs
+            from ..energy.costs import circuit_costs
             per = self.resolved_periphery()
             self.costs = circuit_costs(str(self.device), None, int(per["array.rows"]),
                                        float(self.target_error),

@@ -23,8 +23,8 @@ import numpy as np
 
 from llg.errors import ParameterError
 
-from .executor import ErrorModel
-from .gates import GATES, gate_spec
+from ..sim.executor import ErrorModel
+from ..sim.gates import GATES, gate_spec
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from llg.errors import ParameterError
 
-from .ledger import Ledger
-from .techdata import DataCard, load_card
+from ..energy.ledger import Ledger
+from ..energy.techdata import DataCard, load_card
 
 TRAINING_DECLARED = {
     ("step", "batch"): ("1", 1, 1 << 20, "samples per training step"),
@@ -49,8 +49,8 @@ class NetworkShape:
 
 
 def bnn_shape(hidden: int = 128) -> NetworkShape:
-    """The digits BNN (arrays/bnn.py): 64 inputs -> hidden -> 10 classes, binary weights."""
-    from .bnn import N_CLASSES, N_IN
+    """The digits BNN (arrays/sim/bnn.py): 64 inputs -> hidden -> 10 classes, binary weights."""
+    from ..sim.bnn import N_CLASSES, N_IN
     w = N_IN * hidden + hidden * N_CLASSES
     return NetworkShape("bnn_digits", w, w)
 

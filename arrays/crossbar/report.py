@@ -10,7 +10,7 @@ import math
 import os
 from pathlib import Path
 
-from .crossbar import CrossbarConfig, run_crossbar
+from .analog import CrossbarConfig, run_crossbar
 
 #: Jung et al., Nature 601, 211 (2022), abstract: 64 x 64 MRAM crossbar with resistance
 #: summation, 28 nm CMOS readout, two-layer perceptron on 10,000 MNIST test digits.

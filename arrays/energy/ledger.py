@@ -40,9 +40,9 @@ import numpy as np
 from llg.errors import ParameterError, check_range
 
 from .costs import CostModel
-from .executor import RunResult
-from .gates import GATES
-from .program import Preset, Program, schedule
+from ..sim.executor import RunResult
+from ..sim.gates import GATES
+from ..sim.program import Preset, Program, schedule
 from .techdata import DataCard, load_card
 
 #: Declared entries of a peripherals card (data/peripherals/*.toml).
@@ -139,7 +139,7 @@ class Ledger:
 
 @dataclass
 class CycleCounts:
-    """Per-array-pass cycle structure of a program (from :func:`arrays.program.schedule`)."""
+    """Per-array-pass cycle structure of a program (from :func:`arrays.sim.program.schedule`)."""
 
     gate_cycles: dict           # gate -> cycles
     write_cycles: int           # batched write cycles

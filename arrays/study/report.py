@@ -1,6 +1,6 @@
 """``cramsim report``: where does CRAM's advantage hold? Energy, latency, accuracy, claims.
 
-:func:`build_report` evaluates every workload (:mod:`arrays.evaluate`) for one device and
+:func:`build_report` evaluates every workload (:mod:`arrays.energy.evaluate`) for one device and
 switching table, writes ``DIR/report.md`` with PNG figures next to it (energy and latency per
 workload, the breakdown by ledger item, accuracy vs device error rate, the sensitivity of the
 energy ratio) and returns the JSON summary. The report states which published claims the
@@ -18,25 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from . import plots
-from . import report_sections as sections
-from .evaluate import (HEADLINE_BASELINE, HEADLINE_SCENARIO, Setup, accuracy_vs_error,
-                       evaluate, sensitivity)
-from .ledger import SCENARIOS
-from .workloads import WORKLOADS, get_workload
+from . import sections
+from .claims import assess_claims
+from ..energy.evaluate import (HEADLINE_BASELINE, HEADLINE_SCENARIO, Setup,
+                               accuracy_vs_error, evaluate, sensitivity)
+from ..energy.ledger import SCENARIOS
+from ..energy.workloads import WORKLOADS, get_workload
 
-#: Published claims (../shared/README.md "Claims to test"): key -> (text, metric, lo, hi,
-#: kind). kind "upper": a best-case figure, reproduced if some configuration reaches lo;
-#: "band": reproduced where the value falls in [lo, hi].
-CLAIMS = {
-    "speed_1000x": ("~1000x speed for one simulated classifier vs a near-memory baseline "
-                    "(an upper bound)", "speedup", 1000.0, math.inf, "upper"),
-    "energy_1700_2500x": ("1700-2500x energy for one simulated classifier vs a near-memory "
-                          "baseline (an upper bound)", "energy_ratio", 1700.0, 2500.0, "upper"),
-    "early_2_5x": ("2-5x (early devices)", "energy_ratio", 2.0, 5.0, "band"),
-    "hybrid_10_30x": ("10-30x (hybrid)", "energy_ratio", 10.0, 30.0, "band"),
-    "mature_50x": ("~50x (mature technology, targeted workloads; taken as 25-100x)",
-                   "energy_ratio", 25.0, 100.0, "band"),
-}
 ERROR_RATES = np.array([1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1])
 SENS_FACTORS = np.array([0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0])
 UTIL_FACTORS = np.array([0.05, 0.1, 0.2, 0.5, 1.0])
@@ -56,67 +44,6 @@ def _write_atomic(path: Path, text: str) -> None:
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.replace(tmp, path)
-
-
-def assess_claims(results) -> list:
-    """For each claim: the configurations that reproduce it, and the best value reached.
-
-    A configuration counts only if the array computes correctly at the circuits operating
-    points (:attr:`WorkloadResult.computes_correctly`); energy figures of a failing array
-    are reported separately ("energy only") and never count as a reproduction.
-    """
-    out = []
-    for key, (text, metric, lo, hi, kind) in CLAIMS.items():
-        hits, hits_failing, best, best_any = [], [], None, None
-        for r in results:
-            for sc in SCENARIOS:
-                for bl in r.baseline:
-                    v = r.ratio(sc, bl)[metric]
-                    if v is None:
-                        continue
-                    cfg = {"workload": r.name, "scenario": sc, "baseline": bl, "value": v,
-                           "accuracy": r.accuracy_errors}
-                    ok = v >= lo if kind == "upper" else lo <= v <= hi
-                    if best_any is None or v > best_any["value"]:
-                        best_any = cfg
-                    if r.computes_correctly:
-                        if best is None or v > best["value"]:
-                            best = cfg
-                        if ok:
-                            hits.append(cfg)
-                    elif ok:
-                        hits_failing.append(cfg)
-        what = metric.replace("_", " ")
-        if best_any is None:
-            verdict = "not assessable: the CRAM ledgers are incomplete (see pending)"
-        elif hits:
-            verdict = "reproduced for " + ", ".join(
-                f"{h['workload']} ({h['scenario']} vs {h['baseline']}: {h['value']:.3g}x)"
-                for h in hits)
-        else:
-            parts = []
-            if best is not None:
-                parts.append(f"the largest {what} of a correctly computing configuration is "
-                             f"{best['value']:.3g}x ({best['workload']}, {best['scenario']} "
-                             f"vs {best['baseline']})")
-            else:
-                parts.append("no configuration computes correctly at the circuits operating "
-                             "points")
-            if hits_failing:
-                h = hits_failing[0]
-                acc = "pending" if h["accuracy"] is None else f"{h['accuracy']:.3g}"
-                parts.append(f"the ledgers alone would reach it ({h['workload']}, "
-                             f"{h['scenario']} vs {h['baseline']}: {h['value']:.3g}x) but there "
-                             f"the gates fail at their operating points (accuracy {acc})")
-            elif best_any is not None and best is None:
-                parts.append(f"ignoring correctness, the largest {what} would be "
-                             f"{best_any['value']:.3g}x ({best_any['workload']}, "
-                             f"{best_any['scenario']} vs {best_any['baseline']})")
-            verdict = "not reproduced: " + "; ".join(parts)
-        out.append({"claim": key, "text": text, "metric": metric, "band": [lo, hi],
-                    "hits": hits, "energy_only_hits": hits_failing, "best": best,
-                    "best_energy_only": best_any, "verdict": verdict})
-    return out
 
 
 BUDGET_RATIOS = (10.0, 50.0)
@@ -193,7 +120,7 @@ def tmr_study(setup: Setup, names, values=TMR_VALUES, say=lambda m: None) -> dic
     ``circuit_overrides``; the current-driven switching table stays exact)."""
     import dataclasses
 
-    from .costs import circuit_costs
+    from ..energy.costs import circuit_costs
 
     rows = []
     for v in values:
@@ -223,7 +150,7 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
     cost model per value). ``scenarios``: maturity scenarios (data/scenarios) to run every
     workload under (one circuits cost model each; None or () skips them). ``memtech``: the
     technology comparison and the training-step study. ``crossbar``: the analog crossbar
-    section (:mod:`arrays.crossbar_report`, ``quick`` passed on) if that module exists.
+    section (:mod:`arrays.crossbar.report`, ``quick`` passed on) if that module exists.
     """
     t0 = time.perf_counter()
     names = list(WORKLOADS) if not workloads else [get_workload(w).name for w in workloads]
@@ -276,12 +203,12 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
 
 
 def _crossbar_section(out_dir, quick, say):
-    """(markdown, dict) of :func:`arrays.crossbar_report.report_section`, or a clear
+    """(markdown, dict) of :func:`arrays.crossbar.report.report_section`, or a clear
     'pending' entry while that module does not exist."""
     try:
-        from .crossbar_report import report_section
+        from ..crossbar.report import report_section
     except ImportError as exc:
-        why = (f"pending: the analog crossbar section needs arrays.crossbar_report."
+        why = (f"pending: the analog crossbar section needs arrays.crossbar.report."
                f"report_section, which is not available ({type(exc).__name__}: {exc})")
         return None, {"pending": why}
     say("analog crossbar section")

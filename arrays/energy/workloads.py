@@ -3,7 +3,7 @@
 A workload couples (i) a CRAM program run row-parallel on an array, with inputs and an
 independent numpy reference that scores the result, (ii) the bits an item moves between host
 and memory and (iii) what the same item costs a conventional processor
-(:class:`~arrays.baseline.BaselineWork`, counted per item as a compiler would emit it).
+(:class:`~arrays.energy.baseline.BaselineWork`, counted per item as a compiler would emit it).
 
 Registered workloads (``WORKLOADS``): ``add32``, ``mul16``, ``mac8x16``, ``popcount64`` and
 ``bnn_digits``. New technologies (an analog crossbar, other memories) reuse the same
@@ -20,9 +20,9 @@ import numpy as np
 from llg.errors import ParameterError
 
 from .baseline import BaselineWork
-from .program import Program
-from .programs import build
-from .state import ArrayState
+from ..sim.program import Program
+from ..sim.programs import build
+from ..sim.state import ArrayState
 
 #: Default number of items per workload: a stream of 2^20 operations / images.
 DEFAULT_ITEMS = 1 << 20
@@ -86,14 +86,14 @@ def bnn_model(hidden: int = 128, seed: int = 0):
     """The trained digits BNN and its CRAM program (trained once per process)."""
     key = (hidden, seed)
     if key not in _BNN_CACHE:
-        from . import bnn
+        from ..sim import bnn
         model = bnn.train(hidden=hidden, seed=seed)
         _BNN_CACHE[key] = (model, bnn.build_program(model))
     return _BNN_CACHE[key]
 
 
 def _bnn_instance(rows: int, cols: int, seed: int) -> Instance:
-    from . import bnn
+    from ..sim import bnn
     model, program = bnn_model()
     _, x_te, _, y_te = bnn.load_data()
     x, y = x_te, y_te           # always the whole test set, one image per row

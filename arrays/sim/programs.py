@@ -1,6 +1,6 @@
 """The program library: arithmetic and logic built from CRAM gates, row-parallel.
 
-Every routine takes a :class:`~arrays.program.ProgramBuilder`, emits gates (each with its
+Every routine takes a :class:`~arrays.sim.program.ProgramBuilder`, emits gates (each with its
 output preset) and returns the result columns, LSB first. Each row computes on its own
 operands; the same gate sequence runs in all rows at once.
 
