@@ -50,12 +50,21 @@ def well_cdf(u, delta: float) -> np.ndarray:
 def sample_well(n: int, delta: float, rng: np.random.Generator, h: float = 0.0) -> np.ndarray:
     """``n`` values of u = cos(theta) drawn from the equilibrium density of the u > 0 well.
 
-    Density ``exp(Delta (u^2 + 2 h u))`` on [0, 1] (``h``: reduced axial field). Inverse-CDF
-    sampling on a grid refined toward u = 1, where the density concentrates for large Delta
+    Density ``exp(Delta (u^2 + 2 h u))`` on [0, 1] (``h``: reduced axial field); see
+    :func:`well_quantile`.
+    """
+    return well_quantile(rng.random(n), delta, h)
+
+
+def well_quantile(v, delta: float, h: float = 0.0) -> np.ndarray:
+    """u = cos(theta) at cumulative probability ``v`` in [0, 1] of the u > 0 well's density.
+
+    Inverse-CDF on a grid refined toward u = 1, where the density concentrates for large Delta
     (relative CDF error < 1e-6 with 20001 points); the zero-field CDF is exact (Dawson).
     """
+    v = np.asarray(v, dtype=float)
     if not np.isfinite(delta):
-        return np.ones(n)
+        return np.ones_like(v)
     x = np.linspace(0.0, 1.0, 20001)
     u_grid = 1.0 - (1.0 - x) ** 3  # dense near u = 1
     if h == 0.0:
@@ -66,7 +75,7 @@ def sample_well(n: int, delta: float, rng: np.random.Generator, h: float = 0.0) 
         cdf = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * np.diff(u_grid))])
         cdf /= cdf[-1]
     cdf[0], cdf[-1] = 0.0, 1.0
-    return np.interp(rng.random(n), cdf, u_grid)
+    return np.interp(v, cdf, u_grid)
 
 
 def sample_directions(n: int, delta: float, axis, sign: int,
@@ -74,11 +83,15 @@ def sample_directions(n: int, delta: float, axis, sign: int,
     """Unit vectors (n, 3) in equilibrium in the well around ``sign * axis``.
 
     ``h`` is the reduced field along ``+axis``; in the ``sign = -1`` well it acts as ``-h``.
+    Vector k is drawn from the generator's uniforms 2k and 2k + 1 (polar, then azimuth), so it
+    depends only on the generator's seed and k, never on ``n``: an ensemble's first trajectories
+    start alike whatever its size, as its noise streams do (:mod:`llg.rng`).
     """
     axis = np.asarray(axis, dtype=float)
     axis = axis / np.linalg.norm(axis)
-    u = sample_well(n, delta, rng, sign * h)
-    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    v = rng.random((n, 2))  # row k: trajectory k's two uniforms, in draw order
+    u = well_quantile(v[:, 0], delta, sign * h)
+    phi = 2.0 * np.pi * v[:, 1]
     s = np.sqrt(np.clip(1.0 - u * u, 0.0, None))
     # orthonormal frame (e1, e2, axis)
     helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])

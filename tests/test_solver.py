@@ -1,4 +1,4 @@
-"""Solver mechanics: unit norm, reproducibility, energy integral, bad input, NaN guard."""
+"""Solver mechanics: thermal initial states, reproducibility, energy, bad input, NaN guard."""
 import json
 import math
 import subprocess
@@ -12,10 +12,40 @@ from llg import ParameterError, SolverDivergence, current_pulse, simulate, volta
 from llg import kernels as K
 
 
-def test_norm_is_preserved_with_noise_and_torque(default_device):
-    r = simulate(default_device, drive=current_pulse(-2 * default_device.ic0, 2e-9),
-                 duration=3e-9, dt=1e-12, n_trajectories=200, seed=5, thermal_initial=True)
-    assert np.allclose(np.linalg.norm(r.m_final, axis=1), 1.0, atol=1e-12)
+def test_trajectory_k_depends_only_on_seed_and_k(default_device):
+    """Initial state and noise of trajectory k follow from (seed, k) alone, not from N."""
+    kw = dict(drive=current_pulse(-2 * default_device.ic0, 0.2e-9), duration=0.3e-9,
+              dt=1e-12, seed=5, thermal_initial=True)
+    runs = [simulate(default_device, n_trajectories=n, **kw) for n in (64, 100, 130)]
+    for r in runs[1:]:
+        assert np.array_equal(r.m_initial[:64], runs[0].m_initial)
+        assert np.array_equal(r.m_final[:64], runs[0].m_final)
+    assert not np.array_equal(runs[0].m_initial[0], runs[0].m_initial[1])
+
+
+def test_thermal_initial_state_is_boltzmann_in_polar_and_azimuth(default_device):
+    """u = cos(theta) follows exp(Delta u^2) on [0, 1] and phi is uniform and independent of u.
+
+    The reference density is built here from raw SI inputs (Delta = mu0 Ms Hk V / (2 k_B T))
+    and integrated numerically, independently of llg.device and llg.equilibrium.
+    """
+    from scipy import integrate, stats
+
+    mu0, kb = 1.25663706212e-6, 1.380649e-23  # CODATA 2018, T m/A and J/K
+    ms, hk, d, t, temp = 1.1e6, 2.0e4, 45e-9, 1.1e-9, 300.0
+    delta = mu0 * ms * hk * (math.pi * d * d / 4 * t) / (2 * kb * temp)  # 5.3
+    dev = default_device.with_(Hk_eff=hk)
+    r = simulate(dev, duration=1e-12, dt=1e-12, n_trajectories=20000, seed=8,
+                 thermal_initial=True)
+    u = r.m_initial[:, 2]
+    phi = np.arctan2(r.m_initial[:, 1], r.m_initial[:, 0]) % (2 * math.pi)
+    grid = np.linspace(0.0, 1.0, 200001)
+    cdf = integrate.cumulative_trapezoid(np.exp(delta * (grid ** 2 - 1)), grid, initial=0)
+    cdf /= cdf[-1]
+    assert stats.kstest(u, lambda x: np.interp(x, grid, cdf)).pvalue > 1e-4
+    assert stats.kstest(phi / (2 * math.pi), "uniform").pvalue > 1e-4
+    rho = stats.spearmanr(u, phi).statistic  # independence: rank correlation ~ N(0, 1/n)
+    assert abs(rho) < 4.5 / math.sqrt(u.size)
 
 
 def test_same_seed_same_result_different_seed_differs(default_device):

@@ -1,6 +1,7 @@
 """Monte Carlo switching probability: intervals, symmetry, errors, energy bookkeeping."""
 import numpy as np
 import pytest
+from scipy import stats
 
 from llg import ParameterError, current_pulse, load_device, simulate
 from llg.statistics import clopper_pearson_interval, trials_for_width, wilson_interval
@@ -59,7 +60,11 @@ def test_ci_contains_estimate_and_adaptive_width_is_reached(fast_device):
     p = switching_probability(d, current=-2.0 * d.ic0, pulse_width=5e-9, trials=200,
                               ci_width=0.06, dt=2e-12, seed=4)
     assert p.ci_high - p.ci_low <= 0.06
-    assert p.ci_low <= p.p_switch <= p.ci_high
+    # the reported interval is the Wilson interval of the reported counts (scipy's binomtest
+    # as the independent reference), not merely one that contains the estimate
+    assert p.p_switch == p.switched / p.trials
+    ref = stats.binomtest(p.switched, p.trials).proportion_ci(0.95, method="wilson")
+    assert (p.ci_low, p.ci_high) == pytest.approx((ref.low, ref.high), abs=1e-12)
     assert p.trials > 200
 
 
