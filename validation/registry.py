@@ -21,7 +21,8 @@ import typer
 #: Modules that register cases when imported (one per physics area).
 CASE_MODULES = ["validation.cases_llg", "validation.cases_switching", "validation.cases_circuits",
                 "validation.cases_tables", "validation.cases_fp", "validation.cases_arrays",
-                "validation.cases_crossbar", "validation.cases_memtech"]
+                "validation.cases_crossbar", "validation.cases_memtech",
+                "validation.cases_absolute"]
 
 
 @dataclass
