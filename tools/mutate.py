@@ -14,7 +14,8 @@ marked ``# no mutate``.
     nice -n 19 python tools/mutate.py llg/device.py --tests tests/test_device.py \\
         --sample 20 --seed 1 --timeout 120 --out mutants.json
 
-``--list`` only prints the sites. Run from the repository root with its virtual environment
+``--list`` only prints the sites; ``--line 44 91 --sample 0`` re-checks every site on those
+lines. Run from the repository root with its virtual environment
 active and nothing else editing the files: the file under test is rewritten while it runs.
 """
 from __future__ import annotations
@@ -148,11 +149,15 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=120.0, help="s per pytest run")
     ap.add_argument("--list", action="store_true", help="only list the sites")
+    ap.add_argument("--line", type=int, nargs="+", default=None,
+                    help="only the sites on these lines (to re-check survivors)")
     ap.add_argument("--out", default=None, help="append results as JSON lines")
     args = ap.parse_args(argv)
     path = Path(args.module)
     source = path.read_text()
     found = sites(ast.parse(source), source)
+    if args.line:
+        found = [f for f in found if f[1] in args.line]
     if args.list:
         for idx, line, desc in found:
             print(f"{path}:{line}: {desc}")

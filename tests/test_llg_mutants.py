@@ -1,0 +1,52 @@
+"""Tests that kill mutants which survived the mutation pass over llg/ (tools/mutate.py).
+
+Each reference is written from raw SI inputs and a published formula, not through the code's
+derived quantities.
+"""
+import math
+
+import pytest
+
+from llg import load_device
+
+MU0, E, HBAR = 1.25663706212e-6, 1.602176634e-19, 6.62607015e-34 / (2 * math.pi)  # CODATA 2018
+
+
+def test_in_plane_critical_current_with_all_three_demag_factors():
+    """Sun, PRB 62, 570 (2000): Ic0 = (2 e alpha mu0 Ms V / (hbar eta)) (H_K + H_perp / 2),
+    with the mean transverse stiffness Hk + Ms ((Ny - Nx) + (Nz - Nx)) / 2 for an easy axis x.
+    Nx != 0 here (an earlier test used Nx = 0, where n_i - n_x and n_i + n_x agree)."""
+    ms, hk, alpha, eta = 1.1e6, 2e4, 0.01, 0.6
+    nx, ny, nz = 0.02, 0.08, 0.90
+    vol = math.pi * (45e-9) ** 2 / 4 * 1.1e-9
+    h_eff = hk + ms * ((ny - nx) + (nz - nx)) / 2
+    ref = 2 * E * alpha * MU0 * ms * vol / (HBAR * eta) * h_eff
+    d = load_device("default").with_(geometry="in-plane", Hk_eff=hk,
+                                      demag_factors=(nx, ny, nz))
+    assert d.ic0 == pytest.approx(ref, rel=1e-9)
+    # the barrier is set by the softer transverse axis: Hk + Ms (Ny - Nx)
+    assert d.anisotropy_field_total == pytest.approx(hk + ms * (ny - nx), rel=1e-12)
+
+
+@pytest.mark.parametrize("delta", [0.5, 1.0, 3.0])
+def test_well_cdf_at_low_barrier_against_quadrature(delta):
+    """int_0^u e^{Delta s^2} ds / int_0^1 e^{Delta s^2} ds, also for Delta <= 1 (not uniform)."""
+    from scipy import integrate
+
+    from llg.equilibrium import well_cdf
+
+    w = lambda s: math.exp(delta * s * s)  # noqa: E731
+    norm = integrate.quad(w, 0, 1)[0]
+    for u in (0.2, 0.5, 0.9):
+        assert float(well_cdf(u, delta)) == pytest.approx(integrate.quad(w, 0, u)[0] / norm,
+                                                          rel=1e-10)
+
+
+def test_sample_directions_normalizes_the_axis():
+    import numpy as np
+
+    from llg.equilibrium import sample_directions
+
+    m = sample_directions(500, 20.0, (0.0, 0.0, 2.5), -1, np.random.default_rng(3))
+    np.testing.assert_allclose(np.linalg.norm(m, axis=1), 1.0, rtol=1e-12)
+    assert np.all(m[:, 2] < -0.5)  # the -z well of a Delta = 20 barrier
