@@ -8,8 +8,8 @@ constant changed (x -> 1.1 x, ints n -> n + 1), a unary minus dropped, ``and`` <
 timeout, and the original file is restored. A mutant that no test fails is a survivor.
 
 Skipped: docstrings, functions decorated with numba's ``njit``/``jit`` (their compiled cache is
-keyed on other files' timestamps; mutate those by hand), default argument values, and lines
-marked ``# no mutate``.
+keyed on other files' timestamps; mutate those by hand), default argument values and literal
+dataclass field defaults, and lines marked ``# no mutate``.
 
     nice -n 19 python tools/mutate.py llg/device.py --tests tests/test_device.py \\
         --sample 20 --seed 1 --timeout 120 --out mutants.json
@@ -50,6 +50,11 @@ def _skipped_lines(tree: ast.Module, source: str) -> set[int]:
             for d in node.args.defaults + node.args.kw_defaults:
                 if d is not None:
                     skip.update(range(d.lineno, d.end_lineno + 1))
+        if isinstance(node, ast.ClassDef):  # dataclass field defaults, like argument defaults
+            for stmt in node.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(
+                        stmt.value, (ast.Constant, ast.Tuple, ast.UnaryOp)):
+                    skip.update(range(stmt.lineno, stmt.end_lineno + 1))
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(
