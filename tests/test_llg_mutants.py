@@ -78,3 +78,16 @@ def test_retention_at_one_kelvin_is_infinite_not_an_error():
 
     r = retention(load_device("default"), 1.0)
     assert r.retention_time == math.inf and r.failure_probability == 0.0
+
+
+def test_boundaries_at_zero_barrier_and_zero_temperature():
+    import numpy as np
+
+    from llg import ParameterError
+    from llg.equilibrium import well_cdf
+    from llg.retention import retention
+
+    u = np.array([0.0, 0.3, 1.0])
+    np.testing.assert_array_equal(well_cdf(u, 0.0), u)  # no barrier: uniform in u
+    with pytest.raises(ParameterError, match="temperature = 0 K"):
+        retention(load_device("default"), 0.0)
