@@ -91,3 +91,48 @@ def test_boundaries_at_zero_barrier_and_zero_temperature():
     np.testing.assert_array_equal(well_cdf(u, 0.0), u)  # no barrier: uniform in u
     with pytest.raises(ParameterError, match="temperature = 0 K"):
         retention(load_device("default"), 0.0)
+
+
+def test_trapezoid_pulse_geometry():
+    """Vertices of a trapezoid with FWHM ``width``: 0 at delay, full at delay + rise, full until
+    delay + rise/2 + width - fall/2, 0 at end = delay + rise/2 + width + fall/2."""
+    import numpy as np
+
+    from llg import current_pulse
+
+    a, w, r, f, d = -3e-4, 4e-9, 1e-9, 2e-9, 0.5e-9
+    p = current_pulse(a, w, rise=r, fall=f, delay=d)
+    end = d + r / 2 + w + f / 2
+    assert p.end == pytest.approx(end, rel=1e-15)
+    t = np.linspace(0, end + 1e-9, 301)
+    ref = np.interp(t, [d, d + r, d + r / 2 + w - f / 2, end], [0, a, a, 0], left=0, right=0)
+    np.testing.assert_allclose(p.value(t), ref, rtol=0, atol=1e-12 * abs(a))
+
+
+def test_pulse_amplitude_and_width_limits():
+    from llg import ParameterError, current_pulse, voltage_pulse
+
+    voltage_pulse(50.0, 1e-9)  # up to 100 V for a voltage source
+    current_pulse(-0.95, 1e-9)
+    voltage_pulse(-95.0, 1e-9)
+    for make, amp, unit in ((current_pulse, 1.05, "A"), (current_pulse, -1.05, "A"),
+                            (voltage_pulse, 105.0, "V"), (voltage_pulse, -105.0, "V")):
+        with pytest.raises(ParameterError, match=f"amplitude = {amp!r} {unit}"):
+            make(amp, 1e-9)
+    current_pulse(1e-4, 1e-9, rise=1e-9, fall=1e-9)  # width = (rise + fall)/2: a triangle
+    with pytest.raises(ParameterError, match="pulse_width"):
+        current_pulse(1e-4, 0.9e-9, rise=1e-9, fall=1e-9)
+
+
+def test_voltage_drive_reports_the_flat_top_current_of_the_p_state():
+    """P state: R = RA / area at any bias (TMR only adds to the AP resistance), so the
+    flat-top current is V / (RA / (pi d^2 / 4) + R_series); low-delta-fast: RA = 3e-12 ohm m^2,
+    d = 30 nm."""
+    from llg.switching import switching_probability
+
+    v, rs = -0.3, 1000.0
+    p = switching_probability(load_device("low-delta-fast"), voltage=v, pulse_width=2e-9,
+                              rise=1e-9, fall=1e-9, series_resistance=rs, trials=8, dt=2e-12,
+                              seed=1)
+    r_p = 3e-12 / (math.pi * (30e-9) ** 2 / 4)
+    assert p.current == pytest.approx(v / (r_p + rs), rel=1e-9)
