@@ -34,9 +34,8 @@ def tech():
     return load_technology("45nm")
 
 
-def _periphery(rows, cols=1024, parallel=1):
-    return load_peripherals().with_values(array__rows=rows, array__cols=cols,
-                                          array__parallel_arrays=parallel)
+def _periphery(rows, cols=1024):
+    return load_peripherals().with_values(array__rows=rows, array__cols=cols)
 
 
 def _run(name, rows):
@@ -94,6 +93,56 @@ def test_items_equal_hand_formulas(tech):
     setup = per["periphery.cycle_setup_time"]
     assert lat["gate_cycles"] == pytest.approx(n * (T_GATE + setup))
     assert lat["write_cycles"] == pytest.approx(T_WRITE + setup)
+
+
+def test_driver_supply_and_control_items_by_hand(tech):
+    """The NOT program above with the drivers and system cards: supply conversion, column
+    drivers and control, each from the card values (arrays/energy/drivers.py formulas)."""
+    from arrays.energy.drivers import load_drivers
+    from arrays.energy.system import load_system
+    R, n = 128, 5
+    b = ProgramBuilder("nots")
+    (x,) = b.operand("x", 1)
+    for _ in range(n):
+        b.gate("NOT", [x])
+    prog = b.build()
+    state = ArrayState(R, n + 1)
+    state.write_column(x, np.zeros(R, dtype=np.uint8))
+    res = run(prog, state)
+    drv, sysc = load_drivers(), load_system()
+    led = cram_ledger(workload="nots", program=prog, run=res, costs=fixture_costs(),
+                      periphery=_periphery(R, cols=64), technology=tech, n_items=R,
+                      drivers=drv, system=sysc)
+    item = {i.key: i.energy for i in led.items}
+    cat = {i.key: i.category for i in led.items}
+    eta, vdd = drv["converter.sc_efficiency"], tech.v_dd
+    assert V_GATE / vdd < eta and V_WRITE / vdd < eta     # the converter is the better one
+    at_gate = item["gate_current"] + item["logic_line_charging"] + n * R * tech.c_bsl_cell * \
+        V_GATE ** 2
+    at_write = item["preset_writes"] + n * R * tech.c_bsl_cell * V_WRITE ** 2
+    assert item["supply_conversion"] == pytest.approx((at_gate + at_write) * (1 / eta - 1),
+                                                      rel=1e-12)
+    f, m = drv["driver.fanout"], drv["driver.current_margin"]
+    i_w = tech.get("transistor", "drive_current_per_width")
+    c_g = tech.get("transistor", "gate_capacitance_per_width")
+    i_gate = R * 2e-15 / (V_GATE * T_GATE)          # the NOT's larger pattern energy
+    i_write = R * E_WRITE[0] / (V_WRITE * T_WRITE)  # NOT outputs are preset to 0
+    per_amp = f / (f - 1) * m / i_w * c_g * vdd ** 2
+    assert item["column_drivers"] == pytest.approx(n * (i_gate + i_write) * per_amp, rel=1e-12)
+    # n gate cycles + 1 hoisted write cycle, one round
+    assert item["control"] == pytest.approx((n + 1) * sysc["control.energy_per_command"])
+    assert cat["supply_conversion"] == cat["column_drivers"] == "driver"
+    assert cat["control"] == "control"
+
+
+def test_parallel_arrays_set_the_rounds(tech):
+    prog, res = _run("add8", 64)
+    kw = dict(workload="add8", program=prog, run=res, costs=fixture_costs(),
+              periphery=_periphery(64), technology=tech, n_items=64 * 100)
+    one, many = cram_ledger(**kw), cram_ledger(**kw, parallel_arrays=7)
+    assert one.structure["rounds"] == 100 and many.structure["rounds"] == 15   # ceil(100/7)
+    assert many.latency == pytest.approx(one.latency * 15 / 100)
+    assert many.energy == pytest.approx(one.energy)
 
 
 def test_line_charging_not_booked_twice(tech):

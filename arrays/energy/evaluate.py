@@ -48,6 +48,8 @@ class Setup:
     target_error: float
     seed: int = 0
     sim_rows: int = 1024        # rows simulated per workload (statistics of the accuracy)
+    system: DataCard | None = None     # die capacity, power budget, control (data/system)
+    drivers: DataCard | None = None    # drivers and supply conversion (data/drivers)
 
     @property
     def rows(self) -> int:
@@ -64,16 +66,24 @@ class Setup:
                 "baselines": [b.name for b in self.baselines],
                 "target_error": self.target_error, "seed": self.seed,
                 "rows": self.rows, "cols": self.cols,
-                "parallel_arrays": int(self.periphery["array.parallel_arrays"]),
+                "system": self.system.name if self.system is not None else None,
+                "drivers": self.drivers.name if self.drivers is not None else None,
+                "die_capacity": self.system["die.capacity"] if self.system else None,
+                "power_budget": self.system["die.power_budget"] if self.system else None,
                 "costs": self.costs.summary()}
 
 
 def make_setup(device: str = "default", table: str | None = None, *,
                periphery: str = "cram_45nm", baselines=DEFAULT_BASELINES,
                target_error: float = 1e-6, rows: int | None = None, seed: int = 0,
-               costs: CostModel | None = None) -> Setup:
-    """Load the cards and the circuits cost model (``rows`` overrides the card's rows)."""
+               costs: CostModel | None = None, system: str | None = None,
+               drivers: str | None = None) -> Setup:
+    """Load the cards and the circuits cost model (``rows`` overrides the card's rows;
+    ``system`` / ``drivers`` override the cards the peripherals card names)."""
     from circuits.technology import load_technology
+
+    from .energy.drivers import load_drivers
+    from .energy.system import load_system
 
     check_range("target_error", target_error, "", 0.0, 0.5, lo_open=True,
                 what="gate error rate the circuits optimizer aims for")
@@ -86,7 +96,10 @@ def make_setup(device: str = "default", table: str | None = None, *,
     if costs is None:
         costs = circuit_costs(str(device), table, int(per["array.rows"]), float(target_error),
                               tech.name)
-    return Setup(str(device), table, tech, per, bls, costs, float(target_error), int(seed))
+    sysc = load_system(system or per.meta.get("system", "cram_die_45nm"))
+    drv = load_drivers(drivers or per.meta.get("drivers", "cram_45nm"))
+    return Setup(str(device), table, tech, per, bls, costs, float(target_error), int(seed),
+                 system=sysc, drivers=drv)
 
 
 @dataclass
@@ -102,6 +115,8 @@ class WorkloadResult:
     baseline: dict                  # baseline card name -> Ledger
     stats: dict = field(default_factory=dict)
     error_note: str = ""
+    parallelism: object = None      # arrays.energy.system.Parallelism (None: pending)
+    costs: object = None            # the CostModel the ledgers used
 
     @property
     def name(self) -> str:
@@ -131,10 +146,28 @@ class WorkloadResult:
                                              else None),
                 "complete": ok}
 
+    @property
+    def gates_meet_target(self) -> bool:
+        """True if every gate this workload uses (and both writes) meets the target error."""
+        costs = self.costs
+        if costs is None:
+            return False
+        used = set(self.run.gate_evaluations)
+        bad = set(costs.off_target) | set(costs.infeasible)
+        return not (used & bad) and not any(k.startswith("write") for k in bad) \
+            and all(g in costs.gates for g in used)
+
     def to_json(self, scenario=HEADLINE_SCENARIO, baseline=HEADLINE_BASELINE) -> dict:
         c, b = self.cram[scenario], self.baseline[baseline]
         r = self.ratio(scenario, baseline)
+        par = self.parallelism
         return {"name": self.name,
+                "gates_meet_target": self.gates_meet_target,
+                "parallel_arrays": c.structure.get("parallel_arrays"),
+                "parallel_arrays_source": (par.source if par is not None else
+                                           "fixed by the caller"),
+                "parallelism": par.to_json() if par is not None else None,
+                "ledger": c.to_dict(), "baseline_ledger": b.to_dict(),
                 "cram_energy": c.energy if r["complete"] else None,
                 "baseline_energy": b.energy,
                 "energy_ratio": r["energy_ratio"],
@@ -179,17 +212,40 @@ def evaluate(workload: Workload | str, setup: Setup, *, utilization: float = 1.0
     elif with_errors:
         missing = sorted(used - set(setup.costs.gates))
         note = f"no error model for {', '.join(missing)} (circuits operating point missing)"
-    cram = {}
-    for sc in SCENARIOS:
-        cram[sc] = cram_ledger(workload=wl.name, program=inst.program, run=res,
-                               costs=setup.costs, periphery=setup.periphery,
-                               technology=setup.technology, n_items=wl.n_items, scenario=sc,
-                               in_bits_per_item=wl.in_bits,
-                               out_bits_per_item=wl.out_bits_for(sc), utilization=utilization)
+    cram, par = cram_ledgers(wl, inst.program, res, setup, utilization)
     base = {b.name: baseline_ledger(wl.name, wl.baseline, wl.n_items, b)
             for b in setup.baselines}
     return WorkloadResult(wl, functional_ok, acc_perfect, acc_err, res, cram, base,
-                          program_stats(inst.program), note)
+                          program_stats(inst.program), note, par, setup.costs)
+
+
+def cram_ledgers(wl: Workload, program, res: RunResult, setup: Setup,
+                 utilization: float = 1.0, parallel: int | None = None) -> tuple:
+    """({scenario: Ledger}, Parallelism) of a workload.
+
+    Parallelism (:mod:`arrays.energy.system`): one array's power is its energy per pass
+    (cells, lines, decoders, drivers) over the pass time, from a first ledger with one
+    array; the die's capacity and power budget then give the arrays computing at once, and
+    the ledgers are booked with that count. ``parallel`` fixes the count instead.
+    """
+    from .energy.system import parallel_arrays
+
+    def book(sc, p):
+        return cram_ledger(workload=wl.name, program=program, run=res, costs=setup.costs,
+                           periphery=setup.periphery, technology=setup.technology,
+                           n_items=wl.n_items, scenario=sc, in_bits_per_item=wl.in_bits,
+                           out_bits_per_item=wl.out_bits_for(sc), utilization=utilization,
+                           parallel_arrays=p, drivers=setup.drivers, system=setup.system)
+
+    par = None
+    if parallel is None and setup.system is not None:
+        one = book(HEADLINE_SCENARIO, 1)
+        st = one.structure
+        power = 0.0 if one.pending or st["t_pass"] <= 0 else \
+            st["array_energy_per_pass"] / st["t_pass"]
+        par = parallel_arrays(setup.system, setup.rows, setup.cols, power)
+        parallel = par.count
+    return {sc: book(sc, int(parallel or 1)) for sc in SCENARIOS}, par
 
 
 def accuracy_vs_error(workload: Workload | str, setup: Setup, rates, *,
@@ -230,13 +286,10 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
             ec = c.energy
             eb = b.energy + (f - 1) * sum(i.energy for i in b.items if i.key == "dram")
         elif parameter == "utilization":
-            led = cram_ledger(workload=result.name, program=_program_of(result, setup),
-                              run=result.run, costs=setup.costs, periphery=setup.periphery,
-                              technology=setup.technology, n_items=result.workload.n_items,
-                              scenario=scenario, in_bits_per_item=result.workload.in_bits,
-                              out_bits_per_item=result.workload.out_bits_for(scenario),
-                              utilization=f)
-            ec, eb = led.energy, b.energy
+            leds, _ = cram_ledgers(result.workload, _program_of(result, setup), result.run,
+                                   setup, utilization=f,
+                                   parallel=c.structure.get("parallel_arrays", 1))
+            ec, eb = leds[scenario].energy, b.energy
         else:
             raise ParameterError(f"sensitivity parameter {parameter!r} unknown; known: cell, "
                                  "periphery, utilization, dram")

@@ -49,7 +49,6 @@ from .techdata import DataCard, load_card
 PERIPHERAL_DECLARED = {
     ("array", "rows"): ("1", 1, 1 << 20, "rows per subarray"),
     ("array", "cols"): ("1", 1, 1 << 20, "columns per subarray"),
-    ("array", "parallel_arrays"): ("1", 1, 1 << 24, "subarrays computing at once"),
     ("periphery", "decoder_wires"): ("1", 0, 64, "predecode lines switched per column select"),
     ("periphery", "cycle_setup_time"): ("s", 0.0, 1e-6, "column-address decode per cycle"),
     ("periphery", "read_energy_per_bit"): ("J", 0.0, 1e-9, "array read energy per bit"),
@@ -94,6 +93,9 @@ class Ledger:
     latency_items: list = field(default_factory=list)   # (key, label, seconds, source)
     pending: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    #: how the work is laid out: passes, rounds, parallel_arrays, t_pass (s, one round of
+    #: gate and write cycles), t_io (s, host transfers) -- for the parallelism rule
+    structure: dict = field(default_factory=dict)
 
     def add(self, key, label, category, energy, count=math.nan, unit_energy=math.nan,
             source="") -> None:
@@ -134,7 +136,8 @@ class Ledger:
                 "latency": self.latency, "items": [asdict(i) for i in self.items],
                 "latency_items": [{"key": k, "label": lab, "seconds": s, "source": src}
                                   for k, lab, s, src in self.latency_items],
-                "pending": list(self.pending), "notes": list(self.notes)}
+                "pending": list(self.pending), "notes": list(self.notes),
+                "structure": dict(self.structure)}
 
 
 @dataclass
@@ -163,7 +166,9 @@ class CycleCounts:
 def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostModel,
                 periphery: DataCard, technology, n_items: int, scenario: str = "resident",
                 in_bits_per_item: float = 0.0, out_bits_per_item: float = 0.0,
-                utilization: float = 1.0, batch_presets: bool = True) -> Ledger:
+                utilization: float = 1.0, batch_presets: bool = True,
+                parallel_arrays: int = 1, drivers: DataCard | None = None,
+                system: DataCard | None = None) -> Ledger:
     """The CRAM ledger of ``n_items`` rows of work, scaled from one simulated array pass.
 
     ``run`` is the execution of ``program`` on one array (its ``active_rows`` rows). Items
@@ -172,7 +177,11 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
     write energies, logic lines) scale with ``passes * R`` computing rows and per-pass
     quantities (bit-select and word lines, decoders, cycle times) with ``passes``.
     in/out_bits_per_item: bits moved between host and array per item (data in is booked
-    only in the "streamed" scenario).
+    only in the "streamed" scenario). ``parallel_arrays``: arrays computing at once (derived
+    from the system card by :mod:`arrays.energy.system`); ``drivers``: the driver/regulator
+    card (items of :mod:`arrays.energy.supply`); ``system``: the system card (control
+    energy per command). Data movement and control are the system boundary every row shares
+    (:mod:`arrays.energy.boundary`).
     """
     if scenario not in SCENARIOS:
         raise ParameterError(f"scenario = {scenario!r} is unknown; known: {list(SCENARIOS)}")
@@ -188,7 +197,9 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
     # columns run along the columns through all rows (no per-row enable in logic mode)
     rows_computing = passes * R_arr
     per_row = rows_computing / A                # scale from the simulated rows
-    rounds = math.ceil(passes / int(periphery["array.parallel_arrays"]))
+    check_range("parallel_arrays", parallel_arrays, "", 1, 1 << 30,
+                what="sub-arrays computing at once")
+    rounds = math.ceil(passes / int(parallel_arrays))
     led = Ledger("CRAM", workload)
     cyc = CycleCounts.of(program, batch_presets)
 
@@ -288,24 +299,24 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
             n_wl * e_dec * passes, n_wl * passes, e_dec,
             periphery.item("periphery.decoder_wires").source)
 
-    # -- data movement ---------------------------------------------------------------------
-    io = periphery["interface.io_energy_per_bit"]
-    bits_in = in_bits_per_item * n_items if scenario == "streamed" else 0.0
-    bits_out = out_bits_per_item * n_items
-    if bits_in:
-        led.add("data_in_array", "data in: array writes of operands", "data movement",
-                bits_in * periphery["periphery.write_energy_per_bit"], bits_in,
-                periphery["periphery.write_energy_per_bit"],
-                periphery.item("periphery.write_energy_per_bit").source)
-        led.add("data_in_io", "data in: host I/O", "data movement", bits_in * io, bits_in, io,
-                periphery.item("interface.io_energy_per_bit").source)
-    if bits_out:
-        led.add("data_out_array", "data out: array reads (sense amplifiers, decoders)",
-                "data movement", bits_out * periphery["periphery.read_energy_per_bit"],
-                bits_out, periphery["periphery.read_energy_per_bit"],
-                periphery.item("periphery.read_energy_per_bit").source)
-        led.add("data_out_io", "data out: host I/O", "data movement", bits_out * io, bits_out,
-                io, periphery.item("interface.io_energy_per_bit").source)
+    # -- drivers and supply conversion ------------------------------------------------------
+    if drivers is not None and not led.pending:
+        from .energy.supply import book_supply, line_energy_by_voltage
+        lines = line_energy_by_voltage(costs, cyc, rows_computing * c_ll_row,
+                                       None if costs.includes_line_charging
+                                       else R_lines * c_bsl, passes)
+        book_supply(led, costs=costs, run=run, cyc=cyc, per_row=per_row, passes=passes,
+                    rows=R_arr, lines_by_voltage=lines, drivers=drivers, technology=tech)
+    elif drivers is not None:
+        led.pending.append("driver and supply-conversion energy: needs every gate and write "
+                           "operating point")
+
+    # -- system boundary: data movement and control ----------------------------------------
+    from .energy.boundary import add_to, boundary_items, boundary_latency
+    commands = (sum(cyc.gate_cycles.values()) + cyc.write_cycles) * rounds
+    add_to(led, boundary_items(periphery, system, n_items=n_items,
+                               in_bits=in_bits_per_item, out_bits=out_bits_per_item,
+                               scenario=scenario, commands=commands))
 
     # -- latency ---------------------------------------------------------------------------
     setup = periphery["periphery.cycle_setup_time"]
@@ -323,15 +334,19 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
                             costs.writes[next(iter(costs.writes))].source)
         else:
             led.pending.append("write-cycle latency: write pulse widths from circuits")
-    bw = periphery["interface.io_bandwidth"]
-    if bits_in:
-        led.add_latency("data_in", "operand transfer over the host interface", bits_in / bw,
-                        periphery.item("interface.io_bandwidth").source)
-    if bits_out:
-        led.add_latency("data_out", "result transfer over the host interface", bits_out / bw,
-                        periphery.item("interface.io_bandwidth").source)
+    for item in boundary_latency(periphery, n_items=n_items, in_bits=in_bits_per_item,
+                                 out_bits=out_bits_per_item, scenario=scenario):
+        led.add_latency(*item)
+    t_cycles = sum(s for k, _, s, _ in led.latency_items if k in ("gate_cycles",
+                                                                  "write_cycles"))
+    led.structure = {"passes": passes, "rounds": rounds, "parallel_arrays": int(parallel_arrays),
+                     "t_pass": t_cycles / rounds,
+                     "t_io": sum(s for k, _, s, _ in led.latency_items if k.startswith("data_")),
+                     "array_energy_per_pass": sum(
+                         i.energy for i in led.items
+                         if i.category in ("cell", "periphery", "driver")) / passes}
     led.notes.append(f"{n_items} items on {R_arr}-row arrays at utilization {utilization:g}: "
                      f"{passes} array passes, "
-                     f"{int(periphery['array.parallel_arrays'])} arrays in parallel -> "
+                     f"{int(parallel_arrays)} arrays in parallel -> "
                      f"{rounds} sequential rounds; scenario {scenario!r}: {SCENARIOS[scenario]}")
     return led
