@@ -114,7 +114,9 @@ def _short(x, suffix=""):
 @array_app.command("run")
 def array_run(program: str = typer.Option(..., "--program", "-p", help="Program: fa, add<n>, "
                                            "mul<n>, mac<n>x<k>, popcount<n>, xnor<n>."),
-              rows: int = typer.Option(1024, "--rows", help="Array rows (all active)."),
+              rows: Optional[int] = typer.Option(
+                  None, "--rows", help="Array rows, all active (default: the peripherals "
+                  "card's, the sub-array size the report uses)."),
               cols: int = typer.Option(1024, "--cols", help="Array columns."),
               errors: str = typer.Option("off", "--errors", help="on: inject the circuits "
                                          "operating points' per-pattern errors; off: perfect."),
@@ -144,6 +146,9 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
 
     if errors not in ("on", "off"):
         raise ParameterError(f"--errors = {errors!r} is invalid; valid: on, off")
+    per_card = load_peripherals()
+    if rows is None:
+        rows = int(per_card["array.rows"])
     k = build(program)
     state = ArrayState(rows, cols)
     k.program.check_fits(cols)
@@ -155,13 +160,9 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
     costs = None
     if errors == "on" or ledger:
         costs = circuit_costs(device, table, rows, target_error, None, used)
+        _require_operating_points(costs, used, rows, program, device, table, target_error)
     em = None
     if errors == "on":
-        missing = [g for g in used if g not in costs.gates]
-        if missing:
-            why = "; ".join(f"{g}: {costs.infeasible.get(g, 'not available')}" for g in missing)
-            raise ParameterError(f"--errors on needs an operating point for every gate of "
-                                 f"{program}: {why} (try fewer --rows)")
         em = costs.error_model()
     res = run(k.program, state, errors=em, seed=seed)
     ref = k.reference(inputs)
@@ -182,11 +183,15 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
            "gate_bit_ops_per_s": res.total_gate_evaluations / res.wall_time
            if res.wall_time > 0 else None}
     if ledger:
-        per = load_peripherals().with_values(array__rows=rows, array__cols=cols,
-                                             array__parallel_arrays=1)
+        from .energy.drivers import load_drivers
+        from .energy.system import load_system
+
+        per = per_card.with_values(array__rows=rows, array__cols=cols)
         tech = load_technology(per.meta.get("technology", "45nm"))
         led = cram_ledger(workload=k.program.name, program=k.program, run=res, costs=costs,
-                          periphery=per, technology=tech, n_items=rows)
+                          periphery=per, technology=tech, n_items=rows,
+                          drivers=load_drivers(per.meta.get("drivers", "cram_45nm")),
+                          system=load_system(per.meta.get("system", "cram_die_45nm")))
         out["ledger"] = led.to_dict()
         out["costs"] = costs.summary()
     if json_out:
@@ -207,6 +212,35 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
     if not ok.all() and errors == "off":
         typer.echo("error: perfect-mode result differs from the numpy reference", err=True)
         sys.exit(1)
+
+
+def _require_operating_points(costs, used, rows, program, device, table, target_error):
+    """A size where some gate or write of ``program`` has no circuits operating point is an
+    error naming --rows and the largest power-of-two size that works (never a ledger of
+    decoders alone)."""
+    from .energy.costs import circuit_costs
+
+    def missing(c):
+        bad = [g for g in used if g not in c.gates]
+        bad += [k for k in c.infeasible if k.startswith("write")]
+        return bad
+
+    bad = missing(costs)
+    if not bad and not costs.pending:
+        return
+    first = next((costs.infeasible[g] for g in bad if g in costs.infeasible), "")
+    why = (f"{', '.join(bad)}" + (f"; e.g. {first.split(' (')[0]}" if first else "")) \
+        if bad else "; ".join(costs.pending)
+    best = None
+    r = 1 << (max(1, rows - 1).bit_length() - 1)      # largest power of two below rows
+    while r >= 1 and best is None:
+        if not missing(circuit_costs(device, table, r, target_error, None, used)):
+            best = r
+        r //= 2
+    hint = f"the largest size that works is --rows {best}" if best else \
+        "no array size down to 1 row works for this device"
+    raise ParameterError(f"--rows = {rows}: no circuits operating point for {program} "
+                         f"({why}); {hint}")
 
 
 def register(app: typer.Typer) -> None:

@@ -67,3 +67,37 @@ def test_bad_setup_values():
         make_setup(target_error=0.9)
     with pytest.raises(ParameterError, match="not found"):
         make_setup(periphery="nowhere")
+
+
+def test_array_size_without_operating_point_names_rows_and_largest(monkeypatch):
+    """A size where circuits has no operating point is an error naming --rows and the
+    largest power-of-two size that works (stub cost models: no circuits run)."""
+    from arrays import cli
+    from arrays.energy import costs as costs_mod
+    from arrays.energy.costs import CostModel
+
+    def stub(device, table, rows, target_error, technology, gates):
+        m = CostModel("stub", device, "test stub")
+        if rows > 32:
+            m.infeasible = {"MAJ5": "IR drop starves the far row"}
+        else:
+            m.gates = {g: object() for g in gates}
+        return m
+
+    monkeypatch.setattr(costs_mod, "circuit_costs", stub)
+    used = ("MAJ3", "MAJ5", "NOT")
+    with pytest.raises(ParameterError) as exc:
+        cli._require_operating_points(stub("default", None, 100, 1e-6, None, used), used, 100,
+                                      "add8", "default", None, 1e-6)
+    msg = str(exc.value)
+    assert "--rows = 100" in msg and "--rows 32" in msg and "MAJ5" in msg
+    assert "\n" not in msg
+    cli._require_operating_points(stub("default", None, 16, 1e-6, None, used), used, 16,
+                                  "add8", "default", None, 1e-6)     # works: no error
+
+
+def test_array_run_defaults_to_the_report_rows():
+    from arrays.energy.ledger import load_peripherals
+    p = run_cli("array", "run", "--program", "add8", "--no-ledger", "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["rows"] == int(load_peripherals()["array.rows"])

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+from arrays.energy.system import load_system
 from arrays.study.scaled_switching import ScaledSwitching, scenario_source
 from arrays.study.scenarios import SCENARIOS, load_scenario, scenario_setup
 from circuits.tablesource import resolve_source
@@ -25,8 +26,12 @@ def test_scenario_loads_with_sources_and_claim(name):
 def test_scenarios_order_devices_by_maturity():
     tmr = [dict(load_scenario(n).device_changes)["TMR0"] for n in SCENARIOS]
     eta = [dict(load_scenario(n).device_changes)["polarization"] for n in SCENARIOS]
-    par = [load_scenario(n).periphery_changes["array__parallel_arrays"] for n in SCENARIOS]
-    assert tmr == sorted(tmr) and eta == sorted(eta) and par == sorted(par)
+    base = load_system()
+    cap = [load_scenario(n).system_changes.get("die__capacity", base["die.capacity"])
+           for n in SCENARIOS]
+    pw = [load_scenario(n).system_changes.get("die__power_budget", base["die.power_budget"])
+          for n in SCENARIOS]
+    assert tmr == sorted(tmr) and eta == sorted(eta) and cap == sorted(cap) and pw == sorted(pw)
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -70,10 +75,11 @@ def test_scenario_setup_applies_periphery_and_device(tmp_path):
     base = make_setup(costs=CostModel("stub", "default", "test: no circuits run"))
     sc = load_scenario("mature")
     su = scenario_setup(sc, base, costs=base.costs)
-    assert su.periphery["array.parallel_arrays"] == 4096
+    assert su.system["die.capacity"] == 2 ** 34 and su.system["die.power_budget"] == 10.0
+    assert "varied" in su.system.item("die.capacity").source
+    assert base.system["die.capacity"] == 2 ** 30
     assert su.periphery["interface.io_energy_per_bit"] == pytest.approx(0.1e-12)
     assert su.periphery["periphery.cycle_setup_time"] == pytest.approx(0.25e-9)
-    assert "varied" in su.periphery.item("array.parallel_arrays").source
     # entries the scenario does not set keep the card's values
     assert su.periphery["array.rows"] == base.periphery["array.rows"]
     assert su.periphery["periphery.read_energy_per_bit"] == \

@@ -9,7 +9,7 @@ from arrays.energy.drivers import (driver_energy_per_pulse, efficiency, load_dri
                                    regulator_loss)
 from arrays.energy.system import latency, load_system, parallel_arrays, speed_grid
 from arrays.study.claimcard import Claim, assess, judge, load_claims
-from arrays.techdata import card_from_dict
+from arrays.energy.techdata import card_from_dict
 from llg.errors import ParameterError
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from llg.errors import ParameterError
 
-from ..techdata import DataCard, load_card
+from .techdata import DataCard, load_card
 
 DRIVER_DECLARED = {
     ("converter", "sc_efficiency"): ("1", 0.01, 1.0, "switched-capacitor converter efficiency"),

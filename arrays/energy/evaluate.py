@@ -82,8 +82,8 @@ def make_setup(device: str = "default", table: str | None = None, *,
     ``system`` / ``drivers`` override the cards the peripherals card names)."""
     from circuits.technology import load_technology
 
-    from .energy.drivers import load_drivers
-    from .energy.system import load_system
+    from .drivers import load_drivers
+    from .system import load_system
 
     check_range("target_error", target_error, "", 0.0, 0.5, lo_open=True,
                 what="gate error rate the circuits optimizer aims for")
@@ -228,7 +228,7 @@ def cram_ledgers(wl: Workload, program, res: RunResult, setup: Setup,
     array; the die's capacity and power budget then give the arrays computing at once, and
     the ledgers are booked with that count. ``parallel`` fixes the count instead.
     """
-    from .energy.system import parallel_arrays
+    from .system import parallel_arrays
 
     def book(sc, p):
         return cram_ledger(workload=wl.name, program=program, run=res, costs=setup.costs,

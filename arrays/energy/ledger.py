@@ -301,7 +301,7 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
 
     # -- drivers and supply conversion ------------------------------------------------------
     if drivers is not None and not led.pending:
-        from .energy.supply import book_supply, line_energy_by_voltage
+        from .supply import book_supply, line_energy_by_voltage
         lines = line_energy_by_voltage(costs, cyc, rows_computing * c_ll_row,
                                        None if costs.includes_line_charging
                                        else R_lines * c_bsl, passes)
@@ -312,7 +312,7 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
                            "operating point")
 
     # -- system boundary: data movement and control ----------------------------------------
-    from .energy.boundary import add_to, boundary_items, boundary_latency
+    from .boundary import add_to, boundary_items, boundary_latency
     commands = (sum(cyc.gate_cycles.values()) + cyc.write_cycles) * rounds
     add_to(led, boundary_items(periphery, system, n_items=n_items,
                                in_bits=in_bits_per_item, out_bits=out_bits_per_item,

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 from llg.errors import ParameterError
 
-from ..techdata import DataCard, load_card
+from .techdata import DataCard, load_card
 
 #: Declared entries of a system card (data/system/*.toml): (unit, lo, hi, description).
 SYSTEM_DECLARED = {

@@ -92,7 +92,7 @@ def _claim(key: str, raw, path: str) -> Claim:
     resolve_data_file("baseline", baseline, f"{where}: baseline card")
     workload = raw.get("workload", "any")
     if workload != "any":
-        from arrays.workloads import get_workload
+        from arrays.energy.workloads import get_workload
         get_workload(workload)
     scenario = raw.get("scenario")
     if scenario is not None:

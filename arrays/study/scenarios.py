@@ -9,7 +9,9 @@ A scenario file gives, each as ``{value, unit, source}``:
   the shipped switching table exact (:mod:`arrays.study.scaled_switching`); any other device change
   needs its own table and is refused;
 * ``[array]``, ``[periphery]``, ``[interface]``: any entry of the peripherals card
-  (data/peripherals), replacing the card's value;
+  (data/peripherals), replacing the card's value; ``[die]``, ``[control]``: any entry of
+  the system card (data/system: die capacity and power budget, from which the arrays
+  computing at once are derived);
 * top level: ``name``, ``description``, ``rationale`` and ``claim`` (the published claim the
   scenario is judged against, a key of :data:`arrays.study.claims.CLAIMS`).
 
@@ -28,6 +30,7 @@ from llg.errors import ParameterError
 from llg.paths import read_toml, resolve_data_file
 
 from ..energy.ledger import PERIPHERAL_DECLARED
+from ..energy.system import SYSTEM_DECLARED
 from ..energy.techdata import Sourced, _sourced
 
 SCENARIOS = ("early", "hybrid", "mature")
@@ -39,7 +42,8 @@ DEVICE_DECLARED = {
     ("device", "polarization"): ("1", 0.05, 1.0, "Slonczewski spin-torque efficiency eta"),
     ("device", "max_pulse_width"): ("s", 1e-12, 1e-6, "longest gate/write pulse allowed"),
 }
-SCENARIO_DECLARED = {**DEVICE_DECLARED, **PERIPHERAL_DECLARED}
+SCENARIO_DECLARED = {**DEVICE_DECLARED, **PERIPHERAL_DECLARED, **SYSTEM_DECLARED}
+_SYSTEM_SECTIONS = {s for s, _ in SYSTEM_DECLARED}
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,15 @@ class Scenario:
 
     @property
     def periphery_changes(self) -> dict:
-        """``{"array__parallel_arrays": 1024, ...}`` for ``DataCard.with_values``."""
-        return {f"{s}__{k}": v.value for (s, k), v in self.values.items() if s != "device"}
+        """``{"interface__io_energy_per_bit": 3.9e-12, ...}`` for ``DataCard.with_values``."""
+        return {f"{s}__{k}": v.value for (s, k), v in self.values.items()
+                if s != "device" and s not in _SYSTEM_SECTIONS}
+
+    @property
+    def system_changes(self) -> dict:
+        """``{"die__capacity": 4 Gb, ...}`` for the system card's ``with_values``."""
+        return {f"{s}__{k}": v.value for (s, k), v in self.values.items()
+                if s in _SYSTEM_SECTIONS}
 
     def sources(self) -> list[dict]:
         return [{"key": f"{s}.{k}", "value": q.value, "unit": q.unit, "source": q.source}
@@ -97,7 +108,8 @@ def load_scenario(name_or_path) -> Scenario:
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise ParameterError(f"{where}: unknown entry {sec}.{key}{hint}; a scenario "
                                      "may set device TMR0, RA, V_half, polarization, "
-                                     "max_pulse_width and any peripherals-card entry")
+                                     "max_pulse_width and any peripherals- or system-card "
+                                     "entry")
             values[(sec, key)] = _sourced(sec, key, raw, SCENARIO_DECLARED[(sec, key)], where)
     return Scenario(data["name"], data["description"].strip(), data["rationale"].strip(),
                     data["claim"], values, where)
@@ -130,7 +142,9 @@ def scenario_setup(scenario: Scenario | str, base, costs=None, gates=None):
         costs = dataclasses.replace(raw, device=label,
                                     source=f"circuits.operating_point at scenario "
                                            f"{sc.name!r} ({label}; {src.path})")
-    return dataclasses.replace(base, device=label, periphery=per, costs=costs)
+    sysc = base.system.with_values(**sc.system_changes) \
+        if sc.system_changes and base.system is not None else base.system
+    return dataclasses.replace(base, device=label, periphery=per, costs=costs, system=sysc)
 
 
 __all__ = ["SCENARIOS", "Scenario", "Sourced", "load_scenario", "scenario_setup"]
