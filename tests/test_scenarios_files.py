@@ -15,7 +15,8 @@ from llg.paths import data_dir
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario_loads_with_sources_and_claim(name):
-    from arrays.study.claims import CLAIMS
+    from arrays.study.claims import claims_by_key
+    CLAIMS = claims_by_key()
     sc = load_scenario(name)
     assert sc.name == name and sc.claim in CLAIMS and sc.rationale
     keys = {s["key"] for s in sc.sources()}

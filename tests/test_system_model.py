@@ -8,7 +8,7 @@ import pytest
 from arrays.energy.drivers import (driver_energy_per_pulse, efficiency, load_drivers,
                                    regulator_loss)
 from arrays.energy.system import latency, load_system, parallel_arrays, speed_grid
-from arrays.study.claimcard import Claim, assess, judge, load_claims
+from arrays.study.claims import Claim, assess, judge, load_claims
 from arrays.energy.techdata import card_from_dict
 from llg.errors import ParameterError
 

@@ -20,6 +20,9 @@ import numpy as np
 from . import plots
 from . import sections
 from .claims import assess_claims
+from .parallelism import parallelism_markdown, parallelism_study
+from .verdict import (cell_budget, speed_requirement, verdict_markdown, verdict_text,
+                      workload_verdict)
 from ..energy.evaluate import (HEADLINE_BASELINE, HEADLINE_SCENARIO, Setup,
                                accuracy_vs_error, evaluate, sensitivity)
 from ..energy.ledger import SCENARIOS
@@ -47,69 +50,6 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 BUDGET_RATIOS = (10.0, 50.0)
-
-
-def cell_budget(result, setup: Setup, ratio: float, scenario=HEADLINE_SCENARIO,
-                baseline=HEADLINE_BASELINE) -> dict:
-    """Largest mean energy per cell event (gate evaluation or cell write) for CRAM to beat
-    the baseline by ``ratio`` on this workload.
-
-    ``E_base / ratio = E_other + events_per_item * e_cell``, with E_other the CRAM ledger's
-    non-cell items per item (periphery, data movement) and events counted per computing row
-    (all rows of a used array compute). Independent of the circuits numbers, so it answers
-    "what would a device have to reach" even while they are pending.
-    """
-    n = result.workload.n_items
-    c = result.cram[scenario]
-    e_base = result.baseline[baseline].energy / n
-    e_other = sum(i.energy for i in c.items if i.category != "cell") / n
-    A = result.run.active_rows
-    per_row = (result.run.total_gate_evaluations + sum(result.run.cell_writes.values())) / A
-    passes = math.ceil(n / setup.rows)
-    events = per_row * passes * setup.rows / n
-    budget = (e_base / ratio - e_other) / events
-    actual = None
-    cells = [i.energy for i in c.items if i.category == "cell"]
-    if not c.pending and cells:
-        actual = sum(cells) / n / events
-    return {"ratio": ratio, "budget": budget if budget > 0 else None, "events_per_item": events,
-            "other_per_item": e_other, "actual": actual, "other_complete": not c.pending}
-
-
-def speed_requirement(result, setup: Setup, speedup: float = 1000.0,
-                      scenario=HEADLINE_SCENARIO, baseline=HEADLINE_BASELINE) -> dict | None:
-    """Arrays computing in parallel needed for ``speedup`` over the baseline, and the CRAM
-    power that implies (J / s). None while the CRAM latency is pending.
-
-    CRAM latency = rounds x t_pass + t_io with rounds = ceil(passes / P); the host-interface
-    time t_io does not shrink with P, so the speedup is impossible if t_io alone exceeds
-    the target latency.
-    """
-    c = result.cram[scenario]
-    if c.pending:
-        return None
-    n = result.workload.n_items
-    passes = math.ceil(n / setup.rows)
-    P = int(setup.periphery["array.parallel_arrays"])
-    rounds = math.ceil(passes / P)
-    t_io = sum(s for k, _, s, _ in c.latency_items if k.startswith("data_"))
-    t_pass = (c.latency - t_io) / rounds
-    target = result.baseline[baseline].latency / speedup
-    if t_io >= target:
-        return {"speedup": speedup, "arrays_needed": None, "power": None,
-                "reason": f"the host interface alone takes {t_io:.3g} s > {target:.3g} s, "
-                          "at any size (both scale with the item count)"}
-    if t_pass > target - t_io:
-        # the baseline time and t_io grow with N, one pass does not
-        n_min = math.ceil(n * t_pass / (target - t_io))
-        return {"speedup": speedup, "arrays_needed": None, "power": None, "min_items": n_min,
-                "reason": f"one array pass takes {t_pass:.3g} s > the target {target:.3g} s at "
-                          f"{n} items; needs >= {n_min:.3g} items (and the arrays to hold them "
-                          "in one pass)"}
-    need_rounds = math.floor((target - t_io) / t_pass)
-    arrays = math.ceil(passes / need_rounds)
-    return {"speedup": speedup, "arrays_needed": arrays, "power": c.energy / target,
-            "cells": arrays * setup.rows * setup.cols, "reason": ""}
 
 
 TMR_VALUES = (1.0, 1.5, 2.5, 4.0)
@@ -159,13 +99,11 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
     for n in names:
         say(f"evaluating {n}")
         results.append(evaluate(n, setup))
-    claims = assess_claims(results)
     budgets = [{"workload": r.name, "baseline": b, **cell_budget(r, setup, x, HEADLINE_SCENARIO, b)}
                for r in results for b in r.baseline for x in BUDGET_RATIOS]
     payload = {"workloads": [r.to_json() for r in results], "cell_budgets": budgets,
                "speed_1000x": [{"workload": r.name, **(speed_requirement(r, setup) or
                                                      {"pending": True})} for r in results],
-               "claims": [{k: c[k] for k in ("claim", "verdict", "best")} for c in claims],
                "setup": setup.describe(),
                "pending": sorted({p for r in results for p in r.cram[HEADLINE_SCENARIO].pending}
                                  | set(setup.costs.pending))}
@@ -174,6 +112,12 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
     extra_md: list = []
     if scenarios:
         payload["scenarios"] = sections.scenario_study(setup, names, scenarios, say, results)
+    claims = assess_claims(results, (payload.get("scenarios") or {}).get("rows", ()))
+    payload["claims"] = claims
+    rows = [workload_verdict(r, setup, payload.get("scenarios")) for r in results]
+    payload["verdict"] = verdict_text(rows, claims, setup)
+    payload["verdict_table"] = rows
+    payload["parallelism"] = parallelism_study(results, setup)
     cb_md = None
     if crossbar:
         cb_md, payload["crossbar"] = _crossbar_section(out_dir, quick, say)
@@ -276,9 +220,12 @@ def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
     L = ["# CRAM vs conventional processing: where does the advantage hold?", "",
          f"Device `{setup.device}`, switching table `{setup.table or 'shipped default'}`, "
          f"technology `{setup.technology.name}`, periphery `{setup.periphery.name}` "
-         f"({setup.rows} x {setup.cols} arrays, {int(setup.periphery['array.parallel_arrays'])}"
-         f" in parallel), baselines {', '.join('`' + b.name + '`' for b in setup.baselines)}; "
+         f"({setup.rows} x {setup.cols} arrays; the arrays computing at once derived from "
+         f"die `{setup.system.name if setup.system else '—'}` per workload), drivers "
+         f"`{setup.drivers.name if setup.drivers else '—'}`, baselines "
+         f"{', '.join('`' + b.name + '`' for b in setup.baselines)}; "
          f"gate target error {setup.target_error:g}; seed {setup.seed}.", ""]
+    L += verdict_markdown(payload["verdict_table"], payload["verdict"])
     L += ["## Status of the physics inputs", ""]
     if c.meets_target:
         L.append("All gates and both write values have operating points meeting the target "
@@ -310,12 +257,13 @@ def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
         q = r.ratio()
         n = r.workload.n_items
         ce = _fmt(cl.energy / n, "J") if q["complete"] else f"≥ {_fmt(cl.energy / n, 'J')}"
-        ratio = _fmt(q["energy_ratio"]) + "x" if q["complete"] else \
+        tag = "" if r.gates_meet_target else " (gates fail)"
+        ratio = _fmt(q["energy_ratio"]) + "x" + tag if q["complete"] else \
             (f"≤ {_fmt(q['energy_ratio_upper_bound'])}x" if q["energy_ratio_upper_bound"]
              else "pending")
         L.append(f"| {r.name} | {n} | {ce} | {_fmt(bl.energy / n, 'J')} | {ratio} | "
                  f"{_fmt(cl.latency, 's') if q['complete'] else 'pending'} | "
-                 f"{_fmt(bl.latency, 's')} | {_fmt(q['speedup'])}{'x' if q['speedup'] else ''}"
+                 f"{_fmt(bl.latency, 's')} | {_fmt(q['speedup'])}{'x' + tag if q['speedup'] else ''}"
                  f" | {_fmt(r.accuracy_errors) if r.accuracy_errors is not None else 'pending'}"
                  f" | {_fmt(r.accuracy_perfect)} | {'yes' if r.functional_ok else '**NO**'} |")
     L += ["", "Energy ratio = baseline energy / CRAM energy; speedup = baseline latency / CRAM "
@@ -351,33 +299,48 @@ def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
             L.append(f"| {r.name} | {b} | {_fmt(b10['events_per_item'])} | "
                      f"{_fmt(b10['budget'])}{note} | {_fmt(b50['budget'])} | "
                      f"{_fmt(b10['actual'])} |")
-    n_par = int(setup.periphery["array.parallel_arrays"])
     L += ["", "Arrays that must compute at once for a 1000x speedup over "
-          f"`{HEADLINE_BASELINE}` (the card assumes {n_par}), the cells that is, and the "
-          "average CRAM power it implies:", "",
-          "| workload | arrays needed | cells (bits) | power (W) | note |", "|---|---|---|---|---|"]
+          f"`{HEADLINE_BASELINE}` (against those the die's capacity and power budget allow), "
+          "the cells that is, and the power those arrays draw:", "",
+          "| workload | arrays now | arrays needed | cells (bits) | power (W) | note |",
+          "|---|---|---|---|---|---|"]
     for r in results:
         q = speed_requirement(r, setup)
         if q is None:
-            L.append(f"| {r.name} | pending | | | CRAM latency pending |")
+            L.append(f"| {r.name} | | pending | | | CRAM latency pending |")
         else:
-            L.append(f"| {r.name} | {q['arrays_needed'] or '—'} | {_fmt(q.get('cells'))} | "
+            L.append(f"| {r.name} | {q['arrays_now']} | {q['arrays_needed'] or '—'} | "
+                     f"{_fmt(q.get('cells'))} | "
                      f"{_fmt(q['power'])} | {q['reason']} |")
     L += ["", "Scenario: data resident in the arrays. Streamed data pays the host interface "
           "per operand bit, which alone is comparable to the DRAM traffic it replaces, so the "
           "streamed budgets are smaller or negative (see the scenario table).", ""]
-    L += ["## The published claims", ""]
+    L += ["## The published claims", "",
+          "Each claim as published (data/claims/published.toml), what kind of figure it is, "
+          "the baseline it was stated against, and whether the model reproduces it: 'yes' "
+          "in its range, 'exceeds' above it (more than claimed), 'no' below it or with "
+          "failing gates. Only configurations whose gates compute correctly count.", "",
+          "| claim | wording (exact) | kind | vs | range | holds | why | source |",
+          "|---|---|---|---|---|---|---|---|"]
     for cl in claims:
-        L.append(f"* **{cl['text']}** — {cl['verdict']}.")
+        rng = (f">= {cl['range'][0]:g}x" if math.isinf(cl['range'][1]) else
+               f"{cl['range'][0]:g}-{cl['range'][1]:g}x")
+        L.append(f"| {cl['claim']} | \"{cl['wording']}\" | {cl['kind']} | "
+                 f"`{cl['baseline']}`{', ' + cl['scenario'] if cl['scenario'] else ''} | "
+                 f"{rng} | **{cl['holds']}** | {cl['why']} | {cl['source']} |")
+    L.append("")
     L += ["", "What these verdicts rest on: the energy ratio is dominated by what the baseline "
           "pays to move operands (DDR DRAM ~20 pJ/bit at the low end of Horowitz's range; HBM2 "
           "~3.9 pJ/bit) against what CRAM pays per gate (gate current and presets) times the "
           "gates per item (4 per full-adder bit); the speedup by how many arrays compute at "
-          "once (the card's `parallel_arrays`) against the baseline's memory bandwidth. Both "
-          "are varied in the sensitivity figure. The published 1000x / 1700-2500x figures "
-          "compare one classifier with a near-memory design of their own; this model "
+          "once (derived from the die's capacity and power budget) against the baseline's "
+          "memory bandwidth. The energy ratio is varied in the sensitivity figure, the "
+          "speedup in the parallelism section. The published 2,500x / 1,700x figures compare "
+          "one classifier with a 16 nm near-memory system (`near_memory_16nm`, a modelled "
+          "stand-in: its published microarchitecture was not available); this model "
           "compares the same work item for item against sourced processor and memory "
           "energies.", ""]
+    L += parallelism_markdown(payload.get("parallelism") or {}, setup)
     L += list(extra)
     L += ["## Figures", ""]
     for key, cap in (("energy", "Energy per item"), ("latency", "Latency of each workload"),

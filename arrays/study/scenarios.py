@@ -13,7 +13,7 @@ A scenario file gives, each as ``{value, unit, source}``:
   the system card (data/system: die capacity and power budget, from which the arrays
   computing at once are derived);
 * top level: ``name``, ``description``, ``rationale`` and ``claim`` (the published claim the
-  scenario is judged against, a key of :data:`arrays.study.claims.CLAIMS`).
+  scenario is judged against, a claim of the claims card, data/claims/published.toml).
 
 :func:`scenario_setup` turns a scenario into an :class:`arrays.energy.evaluate.Setup` by the
 same path as the report's default (circuits operating points through
@@ -93,7 +93,8 @@ def load_scenario(name_or_path) -> Scenario:
     for key in ("name", "description", "rationale", "claim"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise ParameterError(f"{where}: needs a top-level {key} = \"...\"")
-    from .claims import CLAIMS
+    from .claims import claims_by_key
+    CLAIMS = claims_by_key()
     if data["claim"] not in CLAIMS:
         raise ParameterError(f"{where}: claim = {data['claim']!r} is not a known claim; "
                              f"known: {', '.join(CLAIMS)}")
