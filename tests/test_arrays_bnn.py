@@ -50,3 +50,48 @@ def test_errors_degrade_accuracy(trained):
     assert acc[0] >= model.test_accuracy - 0.05
     # at 3 % per gate the popcounts are noise: close to chance (0.1), far below the model
     assert acc[1] < 0.5 * model.test_accuracy
+
+
+@pytest.mark.parametrize("width", [1, 3, 4])
+def test_carry_out_with_compile_time_constant(width):
+    """[x + K >= 2^w] for every x and every constant K, against integer arithmetic."""
+    from arrays.sim.bnn import carry_out_const
+    from arrays.sim.programs import Builder
+    from arrays.sim.executor import run as run_program
+    from arrays.sim.state import ArrayState
+    xs_all = np.arange(2 ** width, dtype=np.uint64)
+    for K in range(2 ** width):
+        b = Builder("c", "carry")
+        x = b.operand("x", width)
+        b.result("c", [carry_out_const(b, x, K)])
+        prog = b.build()
+        st = ArrayState(len(xs_all), prog.n_cols)
+        st.write_uint(prog.operands["x"], xs_all)
+        run_program(prog, st)
+        got = st.read_uint(prog.results["c"])
+        assert np.array_equal(got, (xs_all + K >= 2 ** width).astype(got.dtype)), K
+
+
+def test_bnn_program_writes_no_weights(trained):
+    """Weights known at compile time cost no cell writes and no XNOR: the only constants are
+    the shared 0 and 1 columns, and no NOR2 (the XNOR's second gate) is left."""
+    model, prog, _ = trained
+    consts = [s for s in prog.steps if getattr(s, "purpose", None) == "constant"]
+    assert sum(len(s.columns) for s in consts) <= 2
+    assert "NOR2" not in prog.gate_counts()
+    # one NOT per input and per hidden unit replaces 3 gates per multiply-accumulate
+    assert prog.gate_counts()["NOT"] >= 64 + model.hidden - 2
+
+
+def test_baseline_instruction_counts_by_hand():
+    """AVX2, 4 images per register: layer 1 per unit vpxor + 7 (nibble popcount) + vpcmpgtq
+    + vpand + vpor = 11; layer 2 per class over 2 words: 2 vpxor + 2 x 6 lookup steps +
+    1 vpaddb + 1 vpsadbw + 3 (argmax) = 19; + 1 load + 1 store; all / 4 images."""
+    from arrays.energy.workloads import WORKLOADS, bnn_instruction_counts
+    c = bnn_instruction_counts(128)
+    assert c["vector_per_image"] == (128 * 11 + 10 * 19 + 2) / 4 == 400
+    assert c["scalar_per_image"] == 4 * 128 + 10 * (4 * 2 + 3) + 2
+    w = WORKLOADS["bnn_digits"].baseline
+    assert w.instructions == 400 and not w.vectorizable
+    pc = WORKLOADS["popcount64"].baseline
+    assert pc.instructions == (1 + 7 + 1) / 4 and not pc.vectorizable

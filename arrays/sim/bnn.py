@@ -17,12 +17,15 @@ Training: straight-through estimator (hard-tanh gradient for the sign), latent r
 clipped to [-1, 1], Adam; numpy only, BLAS limited to one thread so the result is identical
 on every machine and thread count.
 
-On the array: one row per test image. Per hidden unit the weights are written as column
-constants (the same in every row), XNOR'd with the input bits (3 gates per bit), counted by
-a full-adder popcount tree and compared with T_j by the carry chain of x + (128 - T_j)
-(7 MAJ3). The output layer does the same with the H hidden bits; an in-array argmax (a scan
-of comparisons and selects, ties to the lowest class) leaves the 4-bit label, which is all
-the host reads.
+On the array: one row per test image. The weights are known when the program is compiled,
+and XNOR with a known bit is the input itself (w = 1) or its complement (w = 0): every input
+is complemented once (64 NOTs), and each hidden unit's popcount tree reads, per input, the
+column or its complement -- no gate and no weight write per multiply-accumulate. The
+threshold test x >= T_j is the carry out of x + (128 - T_j) with the constant folded in at
+compile time (a constant-0 bit makes the carry stage an AND2, a constant-1 bit an OR2, and a
+carry that is still constant folds away). The output layer does the same with the H hidden
+bits and their complements; an in-array argmax (a scan of comparisons and selects, ties to
+the lowest class) leaves the 4-bit label, which is all the host reads.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ from llg.errors import ParameterError
 
 from .executor import ErrorModel, run
 from .program import Program
-from .programs import Builder, argmax, at_least, popcount, xnor
+from .programs import Builder, argmax, popcount
 from .state import ArrayState
 
 PIXEL_THRESHOLD = 6
@@ -136,37 +139,29 @@ def train(hidden: int = 128, epochs: int = 200, seed: int = 0, lr: float = 0.01)
 
 
 def build_program(model: BNN) -> Program:
-    """The whole inference as one CRAM program (one image per row)."""
+    """The whole inference as one CRAM program (one image per row); see the module
+    docstring for the compile-time folding of the weights and thresholds."""
     H = model.hidden
-    b = Builder(f"bnn{H}", f"BNN 64-{H}-10 inference (XNOR + popcount + threshold)")
+    b = Builder(f"bnn{H}", f"BNN 64-{H}-10 inference (popcount of inputs or complements "
+                "chosen by the weights + threshold)")
     x = b.operand("x", N_IN)
     pc_width = N_IN.bit_length()          # popcount of 64 bits: 7 bits (0..64)
+    xn = [b.gate("NOT", [c]) for c in x]
     hidden = []
     for j in range(H):
         T = int(model.thresholds[j])
         if T <= 0 or T > N_IN:            # unit constant for every input
-            (h,) = b.alloc(1)
-            b.constant([h], 1 if T <= 0 else 0)
-            hidden.append(h)
+            hidden.append(b.one() if T <= 0 else b.zero())
             continue
-        wcols = _weights(b, model.w1[j])
-        xn = [xnor(b, xc, wc) for xc, wc in zip(x, wcols)]
-        b.free(wcols)
-        pc = popcount(b, xn)
-        b.free(xn)
-        K = (1 << pc_width) - T
-        kcols = _weights(b, [(K >> i) & 1 for i in range(pc_width)])
-        h = at_least(b, pc, kcols)
-        b.free(kcols)
-        b.free([c for c in pc if c != b.zero()])
-        hidden.append(h)
+        cols = [x[k] if model.w1[j, k] else xn[k] for k in range(N_IN)]
+        hidden.append(_popcount_at_least(b, cols, (1 << pc_width) - T, pc_width))
+    b.free(xn)
+    hn = [b.one() if h == b.zero() else b.zero() if h == b.one() else b.gate("NOT", [h])
+          for h in hidden]
     scores = []
     for c in range(N_CLASSES):
-        wcols = _weights(b, model.w2[c])
-        xn = [xnor(b, hc, wc) for hc, wc in zip(hidden, wcols)]
-        b.free(wcols)
-        score = popcount(b, xn)
-        b.free(xn)
+        cols = [hidden[j] if model.w2[c, j] else hn[j] for j in range(H)]
+        score = popcount(b, cols)
         b.result(f"score{c}", score)
         scores.append(score)
     width = max(len(s) for s in scores)
@@ -175,16 +170,37 @@ def build_program(model: BNN) -> Program:
     return b.build()
 
 
-def _weights(b: Builder, bits) -> list:
-    """Allocate columns and write constant bits into them (two write groups: 0s and 1s)."""
-    cols = b.alloc(len(bits))
-    ones = [c for c, v in zip(cols, bits) if v]
-    zeros = [c for c, v in zip(cols, bits) if not v]
-    if zeros:
-        b.constant(zeros, 0)
-    if ones:
-        b.constant(ones, 1)
-    return cols
+def _popcount_at_least(b: Builder, cols, K: int, width: int) -> int:
+    """Column holding [popcount(cols) >= 2^width - K], the popcount's columns freed."""
+    pc = popcount(b, cols)
+    h = carry_out_const(b, pc, K)
+    keep = set(cols) | {h}
+    b.free([c for c in dict.fromkeys(pc) if c not in keep and not b.is_const(c)])
+    return h
+
+
+def carry_out_const(b: Builder, xs, K: int) -> int:
+    """Carry out of x + K (x in ``xs``, LSB first; K a compile-time constant): the column
+    holding [x + K >= 2^len(xs)]. MAJ3(x, k, c) with k constant is AND2(x, c) for k = 0 and
+    OR2(x, c) for k = 1; with c constant too it is k (if k == c) or x itself."""
+    carry: int | None = None               # None: the carry is the constant `const`
+    const = 0
+    owned = False
+    for i, xcol in enumerate(xs):
+        k = (K >> i) & 1
+        if carry is None:
+            if k == const:
+                continue                    # MAJ(x, k, k) = k: still a constant
+            carry, owned = xcol, False      # MAJ(x, k, not k) = x
+            continue
+        new = b.gate("OR2" if k else "AND2", [xcol, carry])
+        if owned:
+            b.free([carry])
+        carry, owned = new, True
+    if carry is None:
+        return b.one() if const else b.zero()
+    return carry          # a gate output, or one of xs itself (the caller keeps it)
+
 
 
 def run_on_array(model: BNN, program: Program, x: np.ndarray, *, cols: int = 1024,
