@@ -131,3 +131,57 @@ def bnn_case(quick, out_dir):
     return CaseResult("bnn_digits_on_array", same, acc, model.test_accuracy, 0.0, "1",
                       f"{model.hidden} hidden units, {program.n_gates()} gates per image; "
                       f"array predictions identical to the reference: {same}")
+
+
+@case("linear_regulator_loss",
+      "The CRAM ledger's supply-conversion item for a NOT program on 64 rows, with the "
+      "drivers card forced to a linear regulator: equal to the energy drawn at each pulse "
+      "voltage V times (V_DD / V - 1), the loss of a series pass device.",
+      "a linear (series) regulator draws its load current from V_DD, so its efficiency is "
+      "at most V_out / V_in: Rincon-Mora, Analog IC Design with Low-Dropout Regulators "
+      "(McGraw-Hill, 2009), ch. 1 (textbook statement; chapter not verified)")
+def linear_regulator(quick, out_dir):
+    import dataclasses
+
+    from circuits.technology import load_technology
+
+    from arrays.energy.costs import CostModel, GateCost, WriteCost
+    from arrays.energy.drivers import load_drivers
+    from arrays.energy.ledger import cram_ledger, load_peripherals
+    from arrays.sim.executor import run
+    from arrays.sim.gates import GATES
+    from arrays.sim.program import ProgramBuilder
+    from arrays.sim.state import ArrayState
+
+    tech = load_technology("45nm")
+    v_gate, v_write = 0.3, 0.6                  # V, a round pair below V_DD
+    g = GATES["NOT"]
+    costs = CostModel("case", "default", "validation fixture",
+                      {"NOT": GateCost("NOT", np.array([1e-13, 2e-13]), np.zeros(2), 2e-8,
+                                       2e-8, v_gate)},
+                      {v: WriteCost(v, 3e-13, 0.0, 1e-8, v_write, "fixture") for v in (0, 1)},
+                      includes_line_charging=True)   # column lines inside the pulse energy
+    assert g.fan_in == 1
+    b = ProgramBuilder("nots")
+    (x,) = b.operand("x", 1)
+    for _ in range(4):
+        b.gate("NOT", [x])
+    prog = b.build()
+    st = ArrayState(64, prog.n_cols)
+    res = run(prog, st)
+    drv = load_drivers()
+    lin = dataclasses.replace(drv, meta={**drv.meta, "topology": "linear"})
+    per = load_peripherals().with_values(array__rows=64, array__cols=64)
+    led = cram_ledger(workload="nots", program=prog, run=res, costs=costs, periphery=per,
+                      technology=tech, n_items=64, drivers=lin)
+    item = {i.key: i.energy for i in led.items}
+    vdd = tech.v_dd
+    c_ll = tech.get("wire", "capacitance_per_length") * tech.get("cell", "column_pitch") * 64
+    at_gate = item["gate_current"] + 4 * 64 * c_ll * v_gate ** 2
+    at_write = item["preset_writes"]
+    want = at_gate * (vdd / v_gate - 1) + at_write * (vdd / v_write - 1)
+    got = item["supply_conversion"]
+    rel = abs(got - want) / want
+    return CaseResult("linear_regulator_loss", rel < 1e-9, got, want, 1e-9 * want, "J",
+                      f"V_DD = {vdd:g} V, pulses at {v_gate:g} V and {v_write:g} V: loss "
+                      f"{got:.4g} J against {want:.4g} J")

@@ -248,8 +248,12 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
             continue
         cells = sum(cols.values()) * A
         e = sum(n * A * costs.writes[v].energy for v, n in cols.items())
+        vals = sorted(cols)
+        if len(vals) > 1:      # mixed 0 and 1 writes: name both operating points
+            label += " (" + " and ".join(f"{cols[v]} x {v}" for v in vals) + " per pass)"
         led.add(key, label, "cell", e * per_row, cells * per_row,
-                e / cells if cells else math.nan, costs.writes[next(iter(cols))].source)
+                e / cells if cells else math.nan,
+                "; ".join(f"write {v}: {costs.writes[v].source}" for v in vals))
 
     # -- periphery: line charging and decoders (per array pass) ----------------------------
     tech = technology

@@ -29,6 +29,7 @@ the lowest class) leaves the 4-bit label, which is all the host reads.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -201,6 +202,20 @@ def carry_out_const(b: Builder, xs, K: int) -> int:
         return b.one() if const else b.zero()
     return carry          # a gate output, or one of xs itself (the caller keeps it)
 
+
+
+@functools.lru_cache(maxsize=1)
+def linear_reference_accuracy() -> float:
+    """Test accuracy of multinomial logistic regression (scikit-learn, default L2) on the
+    same binarized split: what the binarized inputs allow a plain linear classifier, the
+    yardstick for what limits the BNN (its binary weights and units, not the inputs)."""
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    x_tr, x_te, y_tr, y_te = load_data()
+    with threadpool_limits(1):
+        m = LogisticRegression(max_iter=2000).fit(x_tr, y_tr)
+    return float(m.score(x_te, y_te))
 
 
 def run_on_array(model: BNN, program: Program, x: np.ndarray, *, cols: int = 1024,
