@@ -67,3 +67,51 @@ def test_crossbar_guard(payload):
     assert "pending" in payload["crossbar"]
     assert "arrays.crossbar.report" in payload["crossbar"]["pending"]
     assert "## Analog MRAM crossbar" in payload["_md"]
+
+
+def test_json_verdict_claims_and_workload_keys(payload):
+    """What issue 13 requires of `cramsim report --json`."""
+    assert isinstance(payload["verdict"], str) and payload["verdict"]
+    keys = {"claim", "wording", "source", "kind", "holds", "why"}
+    for c in payload["claims"]:
+        assert keys <= set(c)
+        assert c["kind"] in ("measured", "simulated", "projected")
+        assert c["holds"] in ("yes", "no", "exceeds")
+    lv = next(c for c in payload["claims"] if c["claim"] == "lv_energy_2500x")
+    assert lv["baseline"] == "near_memory_16nm" and "16nm" in lv["wording"]
+    for w in payload["workloads"]:
+        assert isinstance(w["gates_meet_target"], bool)
+        assert w["parallel_arrays"] >= 1
+        assert w["parallel_arrays_source"] in ("die capacity", "power budget")
+        items = w["ledger"]["items"]
+        assert all(i["category"] for i in items)
+        assert {"supply_conversion", "column_drivers", "control"} <= {i["key"] for i in items}
+    # the verdict comes first in the report
+    md = payload["_md"]
+    assert md.index("## Verdict") < md.index("## Status of the physics inputs")
+
+
+def test_parallelism_follows_the_rule(payload):
+    from arrays.energy.system import load_system
+    s = load_system()
+    for name, d in payload["parallelism"].items():
+        p = d["parallelism"]
+        by_cap = int(s["die.capacity"]) // (16 * 1024)
+        assert p["by_capacity"] == by_cap
+        want = min(by_cap, int(s["die.power_budget"] / p["array_power"] * (1 + 1e-9)))
+        assert p["count"] == max(1, want)
+        w = next(x for x in payload["workloads"] if x["name"] == name)
+        assert w["parallel_arrays"] == p["count"]
+
+
+def test_every_row_pays_the_same_boundary(payload):
+    """Memtech logic rows and training rows list the CRAM ledger's boundary items."""
+    mt = payload["memtech"]
+    cram = {w["name"]: {i["key"]: i["energy"] / w["n_items"] for i in w["ledger"]["items"]
+                        if i["category"] in ("data movement", "control")}
+            for w in payload["workloads"]}
+    for r in mt["logic"]:
+        assert r["boundary"] == pytest.approx(cram[r["workload"]])
+        assert set(r["boundary"]) >= {"control", "data_out_array", "data_out_io"}
+    boundaries = [r["boundary"] for r in mt["training"]]
+    assert boundaries and all(b == boundaries[0] for b in boundaries)

@@ -165,14 +165,17 @@ def _figures(results, setup, out_dir, error_sweep, say) -> dict:
     figs = {}
     names = [r.name for r in results]
     e_series, l_series, hatch_e, hatch_l = {}, {}, {}, {}
+    words = {"resident": "CRAM, data already in the arrays",
+             "streamed": "CRAM, data streamed in from the host"}
     for sc in SCENARIOS:
-        lab = f"CRAM {sc}"
+        lab = words.get(sc, f"CRAM {sc}")
         e_series[lab] = [r.cram[sc].energy / r.workload.n_items for r in results]
         l_series[lab] = [r.cram[sc].latency for r in results]
         hatch_e[lab] = hatch_l[lab] = [bool(r.cram[sc].pending) for r in results]
     for b in setup.baselines:
-        e_series[b.name] = [r.baseline[b.name].energy / r.workload.n_items for r in results]
-        l_series[b.name] = [r.baseline[b.name].latency for r in results]
+        lab = b.description or b.name
+        e_series[lab] = [r.baseline[b.name].energy / r.workload.n_items for r in results]
+        l_series[lab] = [r.baseline[b.name].latency for r in results]
     figs["energy"] = plots.plot_bars(names, e_series, out_dir / "energy_per_item.png",
                                      "energy per item (J)", "energy per item (hatched: CRAM "
                                      "ledger incomplete, a lower bound)", hatch_e)
@@ -181,19 +184,23 @@ def _figures(results, setup, out_dir, error_sweep, say) -> dict:
                                       "workload latency (hatched: incomplete)", hatch_l)
     rows = []
     for r in results:
-        rows.append((f"{r.name} CRAM {HEADLINE_SCENARIO}",
-                     {i.key: i.energy for i in r.cram[HEADLINE_SCENARIO].items}))
-        rows.append((f"{r.name} {HEADLINE_BASELINE}",
-                     {i.key: i.energy for i in r.baseline[HEADLINE_BASELINE].items}))
+        rows.append((f"{r.name}: CRAM",
+                     {_short_label(i.label): i.energy for i in r.cram[HEADLINE_SCENARIO].items}))
+        rows.append((f"{r.name}: processor + DDR4",
+                     {_short_label(i.label): i.energy
+                      for i in r.baseline[HEADLINE_BASELINE].items}))
     figs["breakdown"] = plots.plot_breakdown(rows, out_dir / "breakdown.png",
                                              "where the energy goes (per ledger item)")
     if error_sweep:
         say("accuracy vs device error rate")
         curves = {r.name: accuracy_vs_error(r.workload, setup, ERROR_RATES) for r in results}
-        op = {}
-        if setup.costs.gates:
-            op["max gate error at operating points"] = max(
-                float(np.max(c.error_by_pattern)) for c in setup.costs.gates.values())
+        by_err: dict = {}
+        for r in results:      # the error line of the gates each workload uses
+            used = [g for g in r.run.gate_evaluations if g in setup.costs.gates]
+            if used:
+                e = max(float(np.max(setup.costs.gates[g].error_by_pattern)) for g in used)
+                by_err.setdefault(e, []).append(r.name)
+        op = {f"largest gate error of {', '.join(n)}": e for e, n in by_err.items()}
         figs["accuracy"] = plots.plot_accuracy(ERROR_RATES, curves, out_dir / "accuracy.png",
                                                op)
         figs["accuracy_data"] = {k: v.tolist() for k, v in curves.items()}
@@ -212,6 +219,11 @@ def _figures(results, setup, out_dir, error_sweep, say) -> dict:
                                         "ratios": {k: x.tolist() for k, x in v[2].items()}}
                                     for p, v in panels.items()}
     return figs
+
+
+def _short_label(label: str) -> str:
+    """A ledger item's label in words, short enough for a legend."""
+    return label.split(" (")[0][:48]
 
 
 # -- markdown -------------------------------------------------------------------------------

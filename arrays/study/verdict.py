@@ -28,19 +28,25 @@ def cell_budget(result, setup, ratio: float, scenario=HEADLINE_SCENARIO,
     the baseline by ``ratio`` on this workload.
 
     ``E_base / ratio = E_other + events_per_item * e_cell``, with E_other the CRAM ledger's
-    non-cell items per item (periphery, drivers, control, data movement) and events counted
-    per computing row (all rows of a used array compute). Independent of the circuits
+    non-cell items per item (periphery, column drivers, control, data movement) and events
+    counted per computing row (all rows of a used array compute); the supply conversion is
+    proportional to the cell energy, so the budget is per event at the pulse source. Independent of the circuits
     numbers, so it answers "what would a device have to reach" even while they are pending.
     """
     n = result.workload.n_items
     c = result.cram[scenario]
     e_base = result.baseline[baseline].energy / n
-    e_other = sum(i.energy for i in c.items if i.category != "cell") / n
+    # supply conversion scales with the pulse energies: it rides on each cell event
+    scaled = {i.key for i in c.items if i.category == "cell"} | {"supply_conversion"}
+    e_other = sum(i.energy for i in c.items if i.key not in scaled) / n
+    e_cell = sum(i.energy for i in c.items if i.category == "cell")
+    conv = sum(i.energy for i in c.items if i.key == "supply_conversion")
+    overhead = 1.0 + (conv / e_cell if e_cell > 0 else 0.0)
     A = result.run.active_rows
     per_row = (result.run.total_gate_evaluations + sum(result.run.cell_writes.values())) / A
     passes = math.ceil(n / setup.rows)
     events = per_row * passes * setup.rows / n
-    budget = (e_base / ratio - e_other) / events
+    budget = (e_base / ratio - e_other) / (events * overhead)
     actual = None
     cells = [i.energy for i in c.items if i.category == "cell"]
     if not c.pending and cells:
@@ -67,11 +73,14 @@ def speed_requirement(result, setup, speedup: float = 1000.0, scenario=HEADLINE_
     base = {"speedup": speedup, "arrays_now": have, "arrays_needed": None, "power": None,
             "factor": None}
     if t_io >= target:
-        return {**base, "reason": f"the host interface alone takes {t_io:.3g} s > "
+        return {**base, "short": "impossible: host transfers alone are slower",
+                "reason": f"the host interface alone takes {t_io:.3g} s > "
                 f"{target:.3g} s, at any size (both scale with the item count)"}
     if t_pass > target - t_io:
         n_min = math.ceil(n * t_pass / (target - t_io))
         return {**base, "min_items": n_min,
+                "short": f"impossible at {n} items: one array pass ({t_pass:.2g} s) is "
+                         f"longer than the target time ({target:.2g} s)",
                 "reason": f"one array pass takes {t_pass:.3g} s > the target {target:.3g} s "
                           f"at {n} items; needs >= {n_min:.3g} items"}
     arrays = math.ceil(passes / math.floor((target - t_io) / t_pass))
@@ -127,7 +136,8 @@ def workload_verdict(result, setup, scenario_study=None) -> dict:
                                    if b["budget"] and b["actual"] else None),
             "cell_budget": b["budget"], "cell_actual": b["actual"],
             "parallelism_factor": s and s["factor"], "arrays_needed": s and s["arrays_needed"],
-            "power_needed": s and s["power"], "speed_reason": s and s["reason"]}
+            "power_needed": s and s["power"],
+            "speed_reason": s and (s.get("short") or s["reason"])}
     return row
 
 
@@ -196,7 +206,7 @@ def verdict_markdown(rows, text) -> list:
 
         def pf(t):
             if t["parallelism_factor"] is None:
-                return (t["speed_reason"] or "pending")[:80]
+                return t["speed_reason"] or "pending"
             if t["parallelism_factor"] <= 1:
                 return "met"
             return f"{t['parallelism_factor']:.3g}x more ({t['power_needed']:.3g} W)"
