@@ -31,6 +31,13 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
                "cpu_ddr4_45nm and near_memory_hbm2; the first is the headline."),
            rows: Optional[int] = typer.Option(None, "--rows", help="Rows per array (default: "
                                               "the peripherals card's)."),
+           system: Optional[str] = typer.Option(
+               None, "--system", help="System card (data/system) name or path: die capacity "
+               "and power budget, from which the arrays computing at once are derived "
+               "(default: the one the peripherals card names)."),
+           drivers: Optional[str] = typer.Option(
+               None, "--drivers", help="Driver / supply-conversion card (data/drivers) name or "
+               "path (default: the one the peripherals card names)."),
            target_error: float = typer.Option(1e-6, "--target-error", help="Gate error rate "
                                               "the circuits optimizer aims for."),
            seed: int = typer.Option(0, "--seed", help="Seed for inputs and device errors."),
@@ -56,9 +63,12 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     Energy and latency per workload for CRAM (data resident in the arrays, or streamed in) and
     the baselines, their ratios, the breakdown by ledger item, accuracy with device errors,
     the sensitivity of the energy ratio, and which published claims the model reproduces.
-    --json prints {"workloads": [{"name", "cram_energy" (J), "baseline_energy" (J),
-    "energy_ratio", "cram_latency" (s), "baseline_latency" (s), "speedup", "accuracy"}...],
-    "claims", "setup", "pending", "scenarios" (every workload per maturity scenario, with
+    --json prints {"verdict" (text), "verdict_table", "workloads": [{"name", "cram_energy"
+    (J), "baseline_energy" (J), "energy_ratio", "cram_latency" (s), "baseline_latency" (s),
+    "speedup", "accuracy", "gates_meet_target", "parallel_arrays",
+    "parallel_arrays_source", "ledger" (items with "category")}...], "claims": [{"claim",
+    "wording", "source", "kind" (measured|simulated|projected), "holds" (yes|no|exceeds),
+    "why"}...], "parallelism", "setup", "pending", "scenarios" (every workload per maturity scenario, with
     verdicts against the claims), "memtech" (technology cards, stateful-logic comparison,
     training step), "crossbar"} (null where a CRAM number is pending).
     """
@@ -74,11 +84,22 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     scs = () if no_scenarios else tuple(scenario or DEFAULT_SCENARIOS)
     for sc in scs:
         load_scenario(sc)        # so does a bad scenario
+    from .energy.baseline import load_baseline
+    from .energy.drivers import load_drivers
+    from .energy.system import load_system
+
+    for b in baseline or []:
+        load_baseline(b)         # and a bad card
+    if system:
+        load_system(system)
+    if drivers:
+        load_drivers(drivers)
     say = (lambda m: None) if json_out else (lambda m: typer.echo(m, err=True))
     say("loading cards and circuits operating points (cached per process)")
     setup = make_setup(device, table, periphery=periphery,
                        baselines=tuple(baseline) if baseline else DEFAULT_BASELINES,
-                       target_error=target_error, rows=rows, seed=seed)
+                       target_error=target_error, rows=rows, seed=seed, system=system,
+                       drivers=drivers)
     from .study.report import TMR_VALUES
 
     payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say,

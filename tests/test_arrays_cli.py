@@ -101,3 +101,29 @@ def test_array_run_defaults_to_the_report_rows():
     p = run_cli("array", "run", "--program", "add8", "--no-ledger", "--json")
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["rows"] == int(load_peripherals()["array.rows"])
+
+
+@pytest.mark.parametrize("entry,value,word", [("power_budget", 0.0, "power_budget"),
+                                              ("capacity", -1.0, "capacity")])
+def test_bad_system_card_is_one_line_exit_2(tmp_path, entry, value, word):
+    text = (data_dir() / "system" / "cram_die_45nm.toml").read_text()
+    import re
+    text = re.sub(rf"^{entry} = {{ value = [^,]+,", f"{entry} = {{ value = {value},", text,
+                  flags=re.M)
+    p = tmp_path / "bad.toml"
+    p.write_text(text)
+    assert_one_line_error(run_cli("report", "--system", str(p), "--no-scenarios",
+                                  "--no-memtech", "--no-crossbar"), word, "valid range")
+
+
+def test_system_card_without_source_and_unknown_baseline(tmp_path):
+    text = (data_dir() / "system" / "cram_die_45nm.toml").read_text()
+    import re
+    text = re.sub(r'(power_budget = \{ value = [^,]+, unit = "W"), source = "[^"]*"', r"\1",
+                  text)
+    p = tmp_path / "nosrc.toml"
+    p.write_text(text)
+    assert_one_line_error(run_cli("report", "--system", str(p), "--no-scenarios"),
+                          "power_budget", "source")
+    assert_one_line_error(run_cli("report", "--baseline", "cpu_zz9", "--no-scenarios"),
+                          "cpu_zz9")

@@ -93,11 +93,12 @@ def make_setup(device: str = "default", table: str | None = None, *,
                                                           what="rows per array")))
     tech = load_technology(per.meta.get("technology", "45nm"))
     bls = [load_baseline(b) for b in baselines]
+    # the cards first: a bad card fails before the slow circuits run
+    sysc = load_system(system or per.meta.get("system", "cram_die_45nm"))
+    drv = load_drivers(drivers or per.meta.get("drivers", "cram_45nm"))
     if costs is None:
         costs = circuit_costs(str(device), table, int(per["array.rows"]), float(target_error),
                               tech.name)
-    sysc = load_system(system or per.meta.get("system", "cram_die_45nm"))
-    drv = load_drivers(drivers or per.meta.get("drivers", "cram_45nm"))
     return Setup(str(device), table, tech, per, bls, costs, float(target_error), int(seed),
                  system=sysc, drivers=drv)
 
