@@ -250,7 +250,7 @@ def test_evaluate_and_cell_budget_are_consistent():
     """evaluate() with fixture costs: counted cell events match the ledger's cell items, and
     the 10x budget reproduces a 10x ratio when every cell event costs exactly the budget."""
     from arrays.energy.evaluate import evaluate, make_setup
-    from arrays.study.report import cell_budget
+    from arrays.study.verdict import cell_budget
 
     setup = make_setup(costs=fixture_costs())
     r = evaluate("add32", setup)
@@ -262,8 +262,11 @@ def test_evaluate_and_cell_budget_are_consistent():
     assert sum(i.count for i in cells) == pytest.approx(b["events_per_item"] * n, rel=1e-12)
     assert b["actual"] == pytest.approx(sum(i.energy for i in cells) / n / b["events_per_item"])
     e_base = r.baseline["cpu_ddr4_45nm"].energy / n
-    assert e_base / (b["other_per_item"] + b["events_per_item"] * b["budget"]) == \
-        pytest.approx(10.0)
+    # the supply conversion rides on every cell event (E (1/eta - 1) of the pulse energy)
+    conv = sum(i.energy for i in led.items if i.key == "supply_conversion")
+    assert b["conversion_overhead"] == pytest.approx(1 + conv / sum(i.energy for i in cells))
+    assert e_base / (b["other_per_item"] + b["events_per_item"] * b["budget"] *
+                     b["conversion_overhead"]) == pytest.approx(10.0)
     assert r.ratio()["energy_ratio"] == pytest.approx(led.energy and
                                                       r.baseline["cpu_ddr4_45nm"].energy /
                                                       led.energy)

@@ -3,7 +3,9 @@
 Imports :mod:`arrays.energy` and :mod:`arrays.sim` (and the crossbar's report section);
 nothing imports it except the CLI.
 
-    claims            the published claims (CLAIMS) and assess_claims()
+    claims            the published claims (data/claims card) and assess_claims()
+    verdict           the verdict paragraph and table (what must change for 10x, 50x)
+    parallelism       arrays at once vs die capacity and power budget
     report            build_report(): DIR/report.md with figures, and the claims verdicts
     sections          the report's scenario, technology and training sections
     scenarios         maturity scenarios (data/scenarios): device/periphery/integration what-ifs

@@ -17,7 +17,7 @@ from ..energy.evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO, evaluate
 from ..sim.gates import GATES
 
 YEAR = 365.25 * 86400.0      # s
-#: claim key -> (lo, hi) energy-ratio band (the report's CLAIMS; mature ~50x as 25-100x)
+#: the maturity-band claims (data/claims/published.toml; mature ~50x taken as 25-100x)
 BAND_CLAIMS = ("early_2_5x", "hybrid_10_30x", "mature_50x")
 
 

@@ -52,7 +52,8 @@ def cell_budget(result, setup, ratio: float, scenario=HEADLINE_SCENARIO,
     if not c.pending and cells:
         actual = sum(cells) / n / events
     return {"ratio": ratio, "budget": budget if budget > 0 else None, "events_per_item": events,
-            "other_per_item": e_other, "actual": actual, "other_complete": not c.pending}
+            "other_per_item": e_other, "actual": actual, "other_complete": not c.pending,
+            "conversion_overhead": overhead}
 
 
 def speed_requirement(result, setup, speedup: float = 1000.0, scenario=HEADLINE_SCENARIO,
