@@ -133,7 +133,8 @@ def plot_scenarios(study: dict, out: Path) -> Path:
     fig, ax = plt.subplots(figsize=(8, 4.2), constrained_layout=True)
     colors = {"early_2_5x": "tab:green", "hybrid_10_30x": "tab:orange", "mature_50x": "tab:red"}
     for key, (lo, hi) in _bands().items():
-        ax.axhspan(lo, hi, color=colors[key], alpha=0.12, label=f"claim {key}")
+        ax.axhspan(lo, hi, color=colors[key], alpha=0.12,
+                   label=f"claimed {lo:g}-{hi:g}x for {key.split('_')[0]} devices")
     ax.axhline(50.0, color="tab:red", ls=":", lw=1)
     marks = "osD^v"
     for k, sc in enumerate(scs):
