@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from llg.errors import ParameterError
+
 from ..energy.evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO
 
 TARGETS = (10.0, 50.0)
@@ -128,7 +130,8 @@ def workload_verdict(result, setup, scenario_study=None) -> dict:
                                       if result.parallelism is not None else None),
            "gate_error": err, "gate_error_factor": (err / setup.target_error
                                                     if err is not None else None),
-           "tmr_needed": _tmr_needed(result.name, scenario_study), "targets": {}}
+           "tmr_needed": _tmr_needed(result.name, scenario_study), "targets": {},
+           "energy_ratio_linear_regulator": ratio_with_topology(result, setup, "linear")}
     for x in TARGETS:
         b = cell_budget(result, setup, x)
         s = speed_requirement(result, setup, x)
@@ -140,6 +143,28 @@ def workload_verdict(result, setup, scenario_study=None) -> dict:
             "power_needed": s and s["power"],
             "speed_reason": s and (s.get("short") or s["reason"])}
     return row
+
+
+def ratio_with_topology(result, setup, topology: str) -> float | None:
+    """Energy ratio (headline) with the drivers card's converter topology forced (e.g.
+    ``"linear"``): the supply-conversion sensitivity; the parallelism is kept."""
+    import dataclasses
+
+    from ..energy.evaluate import _program_of, cram_ledgers
+
+    c = result.cram[HEADLINE_SCENARIO]
+    if c.pending or setup.drivers is None:
+        return None
+    drv = dataclasses.replace(setup.drivers, meta={**setup.drivers.meta,
+                                                   "topology": topology})
+    try:
+        leds, _ = cram_ledgers(result.workload, _program_of(result, setup), result.run,
+                               dataclasses.replace(setup, drivers=drv),
+                               parallel=c.structure["parallel_arrays"])
+    except ParameterError:                  # e.g. a pulse above V_DD: no linear regulator
+        return None
+    e = leds[HEADLINE_SCENARIO].energy
+    return result.baseline[HEADLINE_BASELINE].energy / e if e > 0 else None
 
 
 def mark(value, ok: bool, suffix="x") -> str:
@@ -217,4 +242,10 @@ def verdict_markdown(rows, text) -> list:
                  f"{mark(r['speedup'], ok)} | {'yes' if ok else '**no**'} | "
                  f"{r['parallel_arrays']} ({r['parallel_arrays_source']}) | {cf(t10)} | "
                  f"{cf(t50)} | {ge} | {r['tmr_needed']} | {pf(t10)} | {pf(t50)} |")
+    lin = [f"{r['workload']} {mark(r['energy_ratio_linear_regulator'], r['gates_meet_target'])}"
+           for r in rows if r.get("energy_ratio_linear_regulator")]
+    if lin:
+        L += ["", "Supply conversion is a design choice: per voltage the model uses the converter "
+              "with the smaller loss (data/drivers). With linear regulators instead (loss "
+              "E (V_DD / V - 1)) the energy ratios would be: " + ", ".join(lin) + "."]
     return L + [""]
