@@ -25,10 +25,13 @@ rounds):
   width swing V_DD.
 * data in (operands written from the host, "streamed" scenario only) and data out (results
   the host needs): array write/read energy per bit (NVSim-class, periphery included) plus
-  host I/O energy per bit.
+  host I/O energy per bit; control: one sequencer command per array cycle and round. These
+  three are the system boundary every compared row shares (:mod:`arrays.energy.boundary`).
+* drivers and supply conversion (:mod:`arrays.energy.supply`): producing the gate and write
+  voltages from V_DD, and the column drivers' buffer chains.
 
-Not modelled (stated in the report): the controller/sequencer that issues the gate
-sequence, leakage of the periphery during the run, refresh-free retention (MRAM needs none).
+Not modelled (stated in the report): distributing the sequencer's commands across the die,
+leakage of the periphery during the run, refresh-free retention (MRAM needs none).
 """
 from __future__ import annotations
 

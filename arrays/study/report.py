@@ -436,12 +436,13 @@ def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
           "* Gate and preset error rates are the circuits layer's worst-case-row values "
           "(far row for patterns that must switch, near row for those that must hold), "
           "applied to every row: a pessimistic accuracy.",
-          "* Not modelled: the CRAM controller/sequencer, periphery leakage during the run, "
+          "* Not modelled: distributing the sequencer's commands to the arrays across the die "
+          "(one command energy per cycle and round is booked), periphery leakage during the run, "
           "the host's own energy while waiting; for the baseline, cache misses beyond "
           "streaming DRAM traffic and the memory controller.",
           "* Workload items are independent rows; no data moves between rows inside the "
           "array."]
-    for card in [setup.periphery, *setup.baselines]:
+    for card in [c for c in (setup.periphery, setup.system, setup.drivers, *setup.baselines) if c]:
         for s in card.sources():
             if s["source"].lower().startswith("assumption"):
                 L.append(f"* `{card.name}` {s['key']} = {s['value']:g} {s['unit']}: "
@@ -451,7 +452,7 @@ def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
             L.append(f"* {x}")
     L += ["", "## Every number used (data cards)", "",
           "| card | entry | value | unit | source |", "|---|---|---|---|---|"]
-    for card in [setup.periphery, *setup.baselines]:
+    for card in [c for c in (setup.periphery, setup.system, setup.drivers, *setup.baselines) if c]:
         for s in card.sources():
             L.append(f"| {card.name} | {s['key']} | {s['value']:g} | {s['unit']} | "
                      f"{s['source']} |")
