@@ -68,8 +68,8 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     "speedup", "accuracy", "gates_meet_target", "parallel_arrays",
     "parallel_arrays_source", "ledger" (items with "category")}...], "claims": [{"claim",
     "wording", "source", "kind" (measured|simulated|projected), "holds" (yes|no|exceeds),
-    "why"}...], "parallelism", "setup", "pending", "scenarios" (every workload per maturity scenario, with
-    verdicts against the claims), "memtech" (technology cards, stateful-logic comparison,
+    "why"}...], "parallelism", "setup", "pending", "scenarios" (every workload per maturity
+    scenario, with verdicts against the claims), "memtech" (technology cards, stateful-logic comparison,
     training step), "crossbar"} (null where a CRAM number is pending).
     """
     from .energy.evaluate import DEFAULT_BASELINES, make_setup

@@ -275,7 +275,8 @@ def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
              else "pending")
         L.append(f"| {r.name} | {n} | {ce} | {_fmt(bl.energy / n, 'J')} | {ratio} | "
                  f"{_fmt(cl.latency, 's') if q['complete'] else 'pending'} | "
-                 f"{_fmt(bl.latency, 's')} | {_fmt(q['speedup'])}{'x' + tag if q['speedup'] else ''}"
+                 f"{_fmt(bl.latency, 's')} | "
+                 f"{_fmt(q['speedup'])}{'x' + tag if q['speedup'] else ''}"
                  f" | {_fmt(r.accuracy_errors) if r.accuracy_errors is not None else 'pending'}"
                  f" | {_fmt(r.accuracy_perfect)} | {'yes' if r.functional_ok else '**NO**'} |")
     L += ["", "Energy ratio = baseline energy / CRAM energy; speedup = baseline latency / CRAM "

@@ -32,8 +32,9 @@ def cell_budget(result, setup, ratio: float, scenario=HEADLINE_SCENARIO,
     ``E_base / ratio = E_other + events_per_item * e_cell``, with E_other the CRAM ledger's
     non-cell items per item (periphery, column drivers, control, data movement) and events
     counted per computing row (all rows of a used array compute); the supply conversion is
-    proportional to the cell energy, so the budget is per event at the pulse source. Independent of the circuits
-    numbers, so it answers "what would a device have to reach" even while they are pending.
+    proportional to the cell energy, so the budget is per event at the pulse source.
+    Independent of the circuits numbers, so it answers "what would a device have to reach"
+    even while they are pending.
     """
     n = result.workload.n_items
     c = result.cram[scenario]
@@ -196,7 +197,8 @@ def verdict_text(rows, claims, setup) -> str:
         parts.append(f"The ledger's largest energy ratio against `{HEADLINE_BASELINE}` is "
                      f"{mark(best_e['energy_ratio'], best_e['gates_meet_target'])} "
                      f"({best_e['workload']}); the range over workloads is "
-                     + ", ".join(f"{r['workload']} {mark(r['energy_ratio'], r['gates_meet_target'])}"
+                     + ", ".join(f"{r['workload']} "
+                                 f"{mark(r['energy_ratio'], r['gates_meet_target'])}"
                                  for r in rows) + ". ")
     held = [c for c in claims if c["holds"] in ("yes", "exceeds")]
     parts.append("Of the published claims, " + (
