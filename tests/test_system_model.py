@@ -49,8 +49,12 @@ def test_latency_and_speed_grid():
     first = g["power_budget"][0]
     assert first["parallel_arrays"] == 250 and first["source"] == "power budget"
     assert first["speedup"] == pytest.approx(1.0 / (263 * 1e-6))
-    # at the card's 2 W budget every capacity of the grid is power-limited to 2000 arrays
-    assert {r["parallel_arrays"] for r in g["capacity"]} == {2000}
+    # at the card's 2 W budget: 16 Mb holds 1024 arrays (capacity-limited), larger dies are
+    # power-limited to 2 W / 1 mW = 2000 arrays
+    cap = g["capacity"]
+    assert cap[0]["capacity"] == 2 ** 24 and cap[0]["parallel_arrays"] == 2 ** 24 // 2 ** 14
+    assert cap[0]["source"] == "die capacity"
+    assert {r["parallel_arrays"] for r in cap[1:]} == {2000}
 
 
 @pytest.mark.parametrize("entry,value", [("capacity", 0), ("capacity", -1.0),

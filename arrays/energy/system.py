@@ -29,7 +29,7 @@ SYSTEM_DECLARED = {
 }
 
 #: Sensitivity grid of the report: die capacities (bit) and power budgets (W).
-CAPACITIES = tuple(float(2 ** k) * 2 ** 30 for k in range(-2, 5))      # 0.25-16 Gb
+CAPACITIES = tuple(float(4 ** k) * 2 ** 30 for k in range(-3, 3))      # 16 Mb - 16 Gb
 POWER_BUDGETS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 
 

@@ -41,8 +41,9 @@ def parallelism_markdown(study: dict, setup) -> list:
                  f"{p['by_power'] if p['by_power'] is not None else '—'} | {p['count']} "
                  f"({p['source']}) |")
     L += ["", f"Speedup vs `{HEADLINE_BASELINE}` when the die capacity varies (power budget "
-          f"{pw:g} W):", "", "| workload | " + " | ".join(f"{c / 2 ** 30:g} Gb"
-                                                         for c in CAPACITIES) + " |",
+          f"{pw:g} W):", "", "| workload | " + " | ".join(
+              f"{c / 2 ** 30:g} Gb" if c >= 2 ** 30 else f"{c / 2 ** 20:g} Mb"
+              for c in CAPACITIES) + " |",
           "|---|" + "---|" * len(CAPACITIES)]
     for name, d in study.items():
         L.append(f"| {name} | " + " | ".join(f"{x['speedup']:.3g}x" for x in
