@@ -292,9 +292,10 @@ def _markdown(results, setup, claims, figs, payload, extra=()) -> str:
         for sc in SCENARIOS:
             for b in r.baseline:
                 q = r.ratio(sc, b)
-                er = _fmt(q["energy_ratio"]) if q["complete"] else \
+                tag = "" if r.gates_meet_target else " (gates fail)"
+                er = _fmt(q["energy_ratio"]) + tag if q["complete"] else \
                     f"≤ {_fmt(q['energy_ratio_upper_bound'])} (incomplete)"
-                L.append(f"| {r.name} | {sc} | {b} | {er} | {_fmt(q['speedup'])} |")
+                L.append(f"| {r.name} | {sc} | {b} | {er} | {_fmt(q['speedup'])}{tag} |")
     L += ["", "Scenarios: " + "; ".join(f"**{k}**: {v}" for k, v in SCENARIOS.items()) + ".",
           ""]
     L += ["## What a cell would have to cost: the energy budget for 10x and 50x", "",
