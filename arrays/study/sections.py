@@ -430,13 +430,14 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
           "| write latency/step (s) | write errors/step | steps to wear-out | run uses "
           "| inference ratio | training ratio |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in study["training"]:
+        fail = " (gates fail)" if r.get("computes_correctly") is False else ""
         L.append(f"| {r['technology']} | {r['engine']} | "
                  f"{_fmt(r['inference_energy_per_item'])} | "
                  f"{_fmt(r['training_energy_per_sample'])} | {_fmt(r['gap'])}x | "
                  f"{_fmt(r['write_share'], 2)} | {_fmt(r['write_latency_per_step'])} | "
                  f"{_fmt(r['write_errors_per_step'])} | {_fmt(r['steps_to_wearout'])} | "
                  f"{_fmt(r['run_fraction_of_endurance'])} of endurance | "
-                 f"{_fmt(r['inference_ratio'])}x | {_fmt(r['training_ratio'])}x |")
+                 f"{_fmt(r['inference_ratio'])}x{fail} | {_fmt(r['training_ratio'])}x{fail} |")
     L += ["", "Gap = training energy per sample / inference energy per item; 'run uses' = "
           "steps of one training run / steps to wear-out (each cell rewritten "
           "update_fraction times per step). Write errors per step = cells written x the "
