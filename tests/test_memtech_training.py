@@ -94,7 +94,13 @@ def test_crossbar_energy_adds_an_mram_training_row():
     su = make_setup(costs=CostModel("stub", "default", "test: no circuits run"))
     st = memtech_study([], su, crossbar={"headline": {"energy_total": 2e-10}})
     rows = [r for r in st["training"] if r["engine"].startswith("analog crossbar")]
-    assert len(rows) == 1 and rows[0]["inference_energy_per_item"] == 2e-10
-    assert rows[0]["inference_ratio"] == pytest.approx(st["baseline_inference_per_item"] / 2e-10)
+    # the crossbar's energy plus the system boundary every row pays: with no CRAM run, the
+    # 4-bit label read out and sent to the host (array read + host I/O per bit)
+    per = su.periphery
+    bnd = 4 * (per["periphery.read_energy_per_bit"] + per["interface.io_energy_per_bit"])
+    assert sum(rows[0]["boundary"].values()) == pytest.approx(bnd, rel=1e-12)
+    e = 2e-10 + bnd
+    assert len(rows) == 1 and rows[0]["inference_energy_per_item"] == pytest.approx(e)
+    assert rows[0]["inference_ratio"] == pytest.approx(st["baseline_inference_per_item"] / e)
     assert not memtech_study([], su, crossbar={"pending": "x"})["training"][-1]["engine"] \
         .startswith("analog")
