@@ -438,6 +438,18 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
                  f"{_fmt(r['write_errors_per_step'])} | {_fmt(r['steps_to_wearout'])} | "
                  f"{_fmt(r['run_fraction_of_endurance'])} of endurance | "
                  f"{_fmt(r['inference_ratio'])}x{fail} | {_fmt(r['training_ratio'])}x{fail} |")
+    mram = [r for r in study["training"] if r["technology"] == "mram"]
+    if len(mram) > 1:
+        b = sum((mram[0].get("boundary") or {}).values())
+        L += ["", "Reconciling the MRAM rows: all pay the same boundary "
+              f"({_fmt(b)} J per inference); what differs is the engine: " + "; ".join(
+                  f"{r['engine']} {_fmt(r['inference_energy_per_item'] - b)} J "
+                  f"({_fmt(r['inference_ratio'])}x"
+                  + (" (gates fail)" if r.get("computes_correctly") is False else "") + ")"
+                  for r in mram) +
+              ". The MVM macro figure is a published per-MAC energy at its own node and "
+              "precision; the digital CRAM row runs the whole network as gate pulses and "
+              "presets; the analog crossbar row is our current-summation model."]
     L += ["", "Gap = training energy per sample / inference energy per item; 'run uses' = "
           "steps of one training run / steps to wear-out (each cell rewritten "
           "update_fraction times per step). Write errors per step = cells written x the "
