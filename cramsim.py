@@ -62,14 +62,35 @@ def expand_multi_values(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script.
+
+    Bad input of any kind (a value outside its declared range at parse time, an unknown
+    option, an undecodable file, a model's range check) ends as one ``error: ...`` line on
+    stderr and exit status 2, never a traceback.
+    """
+    from llg.cli_params import parameter_error, usage_line
+
     _register_all()
     args = expand_multi_values(list(sys.argv[1:] if argv is None else argv))
     try:
-        app(args=args, prog_name="cramsim")
+        rv = app(args=args, prog_name="cramsim", standalone_mode=False)
     except ParameterError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        _fail(str(exc))
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except typer.TyperException as exc:  # click's usage errors (vendored by typer)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.ctx.get_help())
+            sys.exit(exc.exit_code)
+        pe = parameter_error(exc)
+        _fail(str(pe) if pe is not None else usage_line(exc))
+    sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+
+
+def _fail(message: str) -> None:
+    typer.echo("error: " + " ".join(message.split()), err=True)
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,22 @@ from typing import Optional
 
 import typer
 
+from . import cli_params as cp
 from .cli_util import emit_json, emit_table
 from .device import DERIVED, available_devices, load_device, parameter_table
+from .errors import ParameterError
+
+#: = llg.switching.MAX_TRIALS (not imported: that would load numba at start-up; a test pins it).
+MAX_TRIALS = 100_000_000
 
 device_app = typer.Typer(help="Inspect the MTJ device models (data/devices/*.toml).",
                          no_args_is_help=True)
 
-DEVICE_OPT = typer.Option("default", "--device", "-d",
+DEVICE_OPT = cp.data_file("default", "--device", "-d", kind="devices", what="device",
                           help="Shipped device name (see `cramsim device list`) or a TOML path.")
+#: Most time steps one ``cramsim trajectory`` integrates (--duration / --dt): bounded work
+#: (minutes of one core), not a physical limit.
+MAX_TRAJECTORY_STEPS = 10**9
 
 
 @device_app.command("show")
@@ -57,22 +65,29 @@ def device_list(json_out: bool = typer.Option(False, "--json", help="Print JSON.
 
 
 def trajectory(device: str = DEVICE_OPT,
-               current: float = typer.Option(..., "--current", help="Current, A (signed: "
-                                             "positive drives AP -> P)."),
-               duration: float = typer.Option(..., "--duration", help="Simulated time, s."),
-               pulse_width: Optional[float] = typer.Option(
-                   None, "--pulse-width", help="Pulse FWHM, s (default: on for the whole run)."),
-               temperature: Optional[float] = typer.Option(
-                   None, "--temperature", help="Temperature, K (Ms and Hk_eff rescaled per the "
-                   "device's Bloch / Callen-Callen laws; default: the device's)."),
-               dt: float = typer.Option(1e-12, "--dt", help="Time step, s."),
+               current: float = cp.number(..., "--current", unit="A", lo=-1.0, hi=1.0,
+                                          help="Current (signed: positive drives AP -> P)."),
+               duration: float = cp.number(..., "--duration", unit="s", lo=0.0, hi=1.0,
+                                           lo_open=True, help="Simulated time."),
+               pulse_width: Optional[float] = cp.number(
+                   None, "--pulse-width", unit="s", lo=0.0, hi=1.0, lo_open=True,
+                   help="Pulse FWHM (default: on for the whole run)."),
+               temperature: Optional[float] = cp.number(
+                   None, "--temperature", unit="K", lo=0.0, hi=1e4,
+                   help="Temperature (Ms and Hk_eff rescaled per the device's Bloch / "
+                   "Callen-Callen laws, below its Curie temperature; default: the device's)."),
+               dt: float = cp.number(1e-12, "--dt", unit="s", lo=0.0, hi=1e-9, lo_open=True,
+                                     help="Time step."),
                initial: str = typer.Option("P", "--initial", help="Start state, P or AP."),
-               initial_angle: float = typer.Option(
-                   0.05, "--initial-angle", help="Tilt of the start state (rad), used at T = 0."),
-               seed: int = typer.Option(0, "--seed", help="Random seed."),
-               plot: Optional[Path] = typer.Option(None, "--plot", help="Write m(t) to this PNG."),
-               samples: int = typer.Option(200, "--samples",
-                                           help="Number of m(t) samples in the JSON output."),
+               initial_angle: Optional[float] = cp.number(
+                   None, "--initial-angle", unit="rad", lo=0.0, hi=math.pi / 2,
+                   help="Tilt of the start state at T = 0 (default 0.05 rad; at T > 0 the "
+                   "start state is thermal and this option is refused)."),
+               seed: int = cp.seed("Random seed."),
+               plot: Optional[Path] = cp.output(None, "--plot", suffixes=(".png",),
+                                                help="Write m(t) to this PNG."),
+               samples: int = cp.number(200, "--samples", unit="", lo=1, hi=10**6, integer=True,
+                                        help="Number of m(t) samples in the JSON output."),
                json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Integrate one macrospin trajectory and print m(t) and the switching time.
 
@@ -87,10 +102,19 @@ def trajectory(device: str = DEVICE_OPT,
     dev = load_device(device)
     if temperature is not None:
         dev = dev.at_temperature(temperature)
+    if initial_angle is not None and dev.temperature > 0:
+        raise ParameterError(f"--initial-angle = {initial_angle:g} rad is used only at T = 0; "
+                             f"at T = {dev.temperature:g} K the start state is drawn from the "
+                             "Boltzmann distribution (drop the option or use --temperature 0)")
     width = math.inf if pulse_width is None else pulse_width
-    n_steps = int(round(duration / dt)) if dt > 0 and duration > 0 else 1
+    n_steps = int(round(duration / dt))
+    if n_steps > MAX_TRAJECTORY_STEPS:
+        raise ParameterError(f"--duration / --dt = {duration:g} s / {dt:g} s = {n_steps:.3g} "
+                             f"steps is too many; valid: at most {MAX_TRAJECTORY_STEPS:.0e} "
+                             "steps (shorten --duration or raise --dt)")
     res = simulate(dev, drive=current_pulse(current, width), duration=duration, dt=dt,
-                   n_trajectories=1, seed=seed, initial=initial, initial_angle=initial_angle,
+                   n_trajectories=1, seed=seed, initial=initial,
+                   initial_angle=0.05 if initial_angle is None else initial_angle,
                    thermal_initial=dev.temperature > 0, record=1,
                    record_every=max(1, n_steps // max(samples, 1)), compute_energy=True)
     t, m = res.times, res.trajectories[0]
@@ -116,28 +140,33 @@ def trajectory(device: str = DEVICE_OPT,
 
 
 def switch(device: str = DEVICE_OPT,
-           current: Optional[list[float]] = typer.Option(
-               None, "--current", help="Pulse current(s), A, signed (negative for P-AP). "
-               "Several values: --current 3e-5 4e-5 5e-5."),
-           voltage: Optional[list[float]] = typer.Option(
-               None, "--voltage", help="Instead of --current: source voltage(s), V, across "
-               "the MTJ in series with --series-resistance."),
-           pulse_width: list[float] = typer.Option(..., "--pulse-width",
-                                                   help="Pulse FWHM(s), s."),
+           current: Optional[list[float]] = cp.number(
+               None, "--current", unit="A", lo=-1.0, hi=1.0, help="Pulse current(s), signed "
+               "(negative for P-AP). Several values: --current 3e-5 4e-5 5e-5."),
+           voltage: Optional[list[float]] = cp.number(
+               None, "--voltage", unit="V", lo=-100.0, hi=100.0, help="Instead of --current: "
+               "source voltage(s) across the MTJ in series with --series-resistance."),
+           pulse_width: list[float] = cp.number(..., "--pulse-width", unit="s", lo=0.0,
+                                                hi=1e-3, lo_open=True, help="Pulse FWHM(s)."),
            direction: str = typer.Option("P-AP", "--direction", help="P-AP or AP-P."),
-           trials: int = typer.Option(1000, "--trials", help="Trajectories per point (the "
-                                      "first batch when --ci-width is given)."),
-           ci_width: Optional[float] = typer.Option(
-               None, "--ci-width", help="Add trials until the 95 % Wilson interval is at most "
-               "this wide."),
-           seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same result)."),
-           dt: Optional[float] = typer.Option(None, "--dt", help="Time step, s (default 1 ps)."),
-           rise: float = typer.Option(0.0, "--rise", help="Pulse rise time, s."),
-           fall: float = typer.Option(0.0, "--fall", help="Pulse fall time, s."),
-           series_resistance: float = typer.Option(
-               0.0, "--series-resistance", help="Access transistor + line resistance, ohm."),
-           plot: Optional[Path] = typer.Option(None, "--plot", help="Write P_sw vs current "
-                                               "(PNG)."),
+           trials: int = cp.number(1000, "--trials", unit="", lo=1, hi=MAX_TRIALS,
+                                   integer=True, help="Trajectories per point (the first "
+                                   "batch when --ci-width is given)."),
+           ci_width: Optional[float] = cp.number(
+               None, "--ci-width", unit="", lo=0.0, hi=1.0, lo_open=True,
+               help="Add trials until the 95 % Wilson interval is at most this wide."),
+           seed: int = cp.seed(),
+           dt: Optional[float] = cp.number(None, "--dt", unit="s", lo=0.0, hi=1e-9,
+                                           lo_open=True, help="Time step (default 1 ps)."),
+           rise: float = cp.number(0.0, "--rise", unit="s", lo=0.0, hi=1e-3,
+                                   help="Pulse rise time."),
+           fall: float = cp.number(0.0, "--fall", unit="s", lo=0.0, hi=1e-3,
+                                   help="Pulse fall time."),
+           series_resistance: float = cp.number(
+               0.0, "--series-resistance", unit="ohm", lo=0.0, hi=1e9,
+               help="Access transistor + line resistance."),
+           plot: Optional[Path] = cp.output(None, "--plot", suffixes=(".png",),
+                                            help="Write P_sw vs current (PNG)."),
            json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Monte Carlo switching probability vs pulse current (or voltage) and width.
 

@@ -5,12 +5,17 @@ from typing import Optional
 
 import typer
 
+from . import cli_params as cp
 from .cli_util import emit_json, emit_table
 from .device import load_device
-from .errors import ParameterError
+from .errors import ParameterError, check_memory
 
-DEVICE_OPT = typer.Option("default", "--device", "-d",
+DEVICE_OPT = cp.data_file("default", "--device", "-d", kind="devices", what="device",
                           help="Shipped device name (see `cramsim device list`) or a TOML path.")
+#: Largest --cells: the solver keeps about BYTES_PER_CELL bytes per coarse cell (both grids)
+#: and its eigenvalue bisection is linear in the cells, so this bounds memory and time.
+MAX_CELLS = 10**7
+BYTES_PER_CELL = 400
 
 
 def _multi(flag: str, a: str, b: str) -> str:
@@ -20,26 +25,29 @@ def _multi(flag: str, a: str, b: str) -> str:
 
 
 def wer(device: str = DEVICE_OPT,
-        current: Optional[list[float]] = typer.Option(
-            None, "--current", help="Pulse current(s), A, signed: positive drives AP -> P, "
-            "negative P -> AP. " + _multi("--current", "-3e-5", "-4e-5")),
-        pulse_width: Optional[list[float]] = typer.Option(
-            None, "--pulse-width",
-            help="Rectangular pulse width(s), s. " + _multi("--pulse-width", "5e-9", "1e-8")),
+        current: Optional[list[float]] = cp.number(
+            None, "--current", unit="A", lo=-1.0, hi=1.0, help="Pulse current(s), signed: "
+            "positive drives AP -> P, negative P -> AP. " + _multi("--current", "-3e-5",
+                                                                   "-4e-5")),
+        pulse_width: Optional[list[float]] = cp.number(
+            None, "--pulse-width", unit="s", lo=0.0, hi=1.0, lo_open=True,
+            help="Rectangular pulse width(s). " + _multi("--pulse-width", "5e-9", "1e-8")),
         direction: Optional[str] = typer.Option(
             None, "--direction", help="P-AP or AP-P. Default: implied by the sign of each "
             "current (an explicit direction must match it); P-AP when solving for the "
             "current."),
-        target: Optional[float] = typer.Option(
-            None, "--target", help="Solve for the WER target (e.g. 1e-9): with --current, the "
-            "pulse width that reaches it; with --pulse-width instead, the current."),
-        relaxation: Optional[float] = typer.Option(
-            None, "--relaxation", help="Time with the current off after the pulse before the "
-            "state is read, s (default 2 tau_D, as `cramsim switch`; 0: read at the pulse "
-            "end)."),
-        cells: Optional[int] = typer.Option(
-            None, "--cells", help="Coarse grid size (even); the fine grid has twice as many. "
-            "Default 100 sqrt(Delta)."),
+        target: Optional[float] = cp.number(
+            None, "--target", unit="", lo=0.0, hi=0.5, lo_open=True,
+            help="Solve for the WER target (e.g. 1e-9): with --current, the pulse width that "
+            "reaches it; with --pulse-width instead, the current. Down to 1e-30."),
+        relaxation: Optional[float] = cp.number(
+            None, "--relaxation", unit="s", lo=0.0, hi=1.0,
+            help="Time with the current off after the pulse before the state is read "
+            "(default 2 tau_D, as `cramsim switch`; 0: read at the pulse end)."),
+        cells: Optional[int] = cp.number(
+            None, "--cells", unit="", lo=8, hi=MAX_CELLS, integer=True,
+            help="Coarse grid size (even); the fine grid has twice as many. Default 100 "
+            "sqrt(Delta)."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Write error rate from the 1-D Fokker-Planck equation (WER down to 1e-30).
 
@@ -53,6 +61,11 @@ def wer(device: str = DEVICE_OPT,
     from . import fokker_planck as fp
 
     dev = load_device(device)
+    if cells is not None:
+        if cells % 2:
+            raise ParameterError(f"--cells = {cells} is invalid (must be even); valid range: "
+                                 f"even integers 8..{MAX_CELLS}")
+        check_memory(f"--cells = {cells}", BYTES_PER_CELL * cells, "use fewer --cells")
     currents = list(current or [])
     widths = list(pulse_width or [])
     header = {"device": dev.name, "delta": dev.delta, "ic0": dev.ic0, "tau_d": dev.tau_d,
@@ -94,13 +107,16 @@ def wer(device: str = DEVICE_OPT,
 
 
 def retention(device: str = DEVICE_OPT,
-              temperature: Optional[list[float]] = typer.Option(
-                  None, "--temperature", help="Temperature(s), K; Ms and Hk_eff rescaled by "
-                  "the device's Bloch / Callen-Callen laws (default: the device's). " +
-                  _multi("--temperature", "300", "358")),
-              bits: float = typer.Option(1.0, "--bits", help="Number of bits in the array."),
-              storage_time: float = typer.Option(
-                  3.15576e8, "--storage-time", help="Storage time, s (default 10 years)."),
+              temperature: Optional[list[float]] = cp.number(
+                  None, "--temperature", unit="K", lo=0.0, hi=1e4,
+                  help="Temperature(s); Ms and Hk_eff rescaled by the device's Bloch / "
+                  "Callen-Callen laws, below its Curie temperature (default: the device's). "
+                  + _multi("--temperature", "300", "358")),
+              bits: float = cp.number(1.0, "--bits", unit="", lo=1.0, hi=1e18,
+                                      help="Number of bits in the array."),
+              storage_time: float = cp.number(
+                  3.15576e8, "--storage-time", unit="s", lo=0.0, hi=1e12,
+                  help="Storage time (default 10 years)."),
               json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Thermal stability and retention: Delta(T), Brown's attempt time, Neel-Brown escape time.
 

@@ -266,10 +266,32 @@ class Device:
         """
         t = check_range("temperature", temperature, "K", 0.0, self.curie_temperature,
                         hi_open=True, what="must be below the Curie temperature")
+        try:
+            return self._scaled(t)
+        except ParameterError as exc:  # Ms(T) or Hk_eff(T) left its declared range
+            why = str(exc).split(";")[0]
+            raise ParameterError(
+                f"temperature = {t:g} K is invalid for device {self.name} (there the "
+                f"rescaled {why}); valid range: 0 <= temperature <= "
+                f"{self._max_temperature():.5g} K") from None
+
+    def _scaled(self, t: float) -> "Device":
         tc, b, n = self.curie_temperature, self.bloch_exponent, self.anisotropy_ms_exponent
         ratio = (1.0 - (t / tc) ** b) / (1.0 - (self.temperature / tc) ** b)
         return dataclasses.replace(self, temperature=t, Ms=self.Ms * ratio,
                                    Hk_eff=self.Hk_eff * ratio ** (n - 1.0))
+
+    def _max_temperature(self) -> float:
+        """Highest temperature at which Ms(T) and Hk_eff(T) stay in range (bisection)."""
+        lo, hi = self.temperature, self.curie_temperature
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            try:
+                self._scaled(mid)
+                lo = mid
+            except ParameterError:
+                hi = mid
+        return lo
 
     def derived(self) -> dict:
         """Derived quantities (SI), keyed as in ``cramsim device show``."""

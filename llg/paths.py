@@ -50,9 +50,32 @@ def resolve_data_file(kind: str, name_or_path, what: str, suffix: str = ".toml")
                          f"{', '.join(known)} (or give a path to a {suffix} file)")
 
 
-def read_toml(path: Path, what: str) -> dict:
-    """Parse the TOML file ``path``; a syntax error becomes a ParameterError naming ``what``."""
+def read_text(path: Path, what: str) -> str:
+    """The text of the data file ``path``; unreadable, a folder, binary or not UTF-8 becomes
+    one ParameterError line naming ``what`` and the file."""
+    path = Path(path)
     try:
-        return tomllib.loads(Path(path).read_text())
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(f"{what} {path} cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in raw:
+        raise ParameterError(f"{what} {path} is a binary file, not a TOML text file")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{what} {path} is not UTF-8 text (byte {exc.start}: "
+                             f"{exc.reason}); a TOML file must be UTF-8") from None
+
+
+def read_toml(path: Path, what: str) -> dict:
+    """Parse the TOML file ``path`` (read with :func:`read_text`); a syntax error (a
+    truncated file, a wrong format) becomes a ParameterError naming ``what``."""
+    return parse_toml(read_text(path, what), f"{what} {path}")
+
+
+def parse_toml(text: str, where: str) -> dict:
+    """Parse TOML ``text``; a syntax error becomes a ParameterError naming ``where``."""
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{what} {path}: not valid TOML ({exc})") from None
+        raise ParameterError(f"{where}: not valid TOML ({exc})") from None

@@ -1,8 +1,6 @@
 """Plots for the solver's outputs (matplotlib, Agg backend, PNG files)."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -12,22 +10,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def save_figure(fig, out, dpi: int = 120) -> Path:
-    """Write ``fig`` to ``out`` (PNG) atomically: temporary file, then ``os.replace``.
+    """Write ``fig`` to ``out`` (PNG) atomically with a normal file mode (llg.outputs)."""
+    from .outputs import save_figure as _save
 
-    The figure is closed afterwards; a failed write leaves no partial file behind.
-    """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=out.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=dpi)
-        os.replace(tmp, out)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return _save(fig, out, dpi=dpi)
 
 
 def plot_trajectory(t, m, out: Path, title: str = "") -> Path:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
@@ -73,13 +72,9 @@ def _plot_trend(out_dir):
         ax.set_xlabel("fan-in n")
     axes[0].set_ylabel("relative window (%)")
     axes[0].legend(fontsize=7)
-    out = Path(out_dir) / "cram_window_trend.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp.png")
-    fig.savefig(tmp, dpi=110)   # atomic: write aside, then replace
-    plt.close(fig)
-    os.replace(tmp, out)
-    return str(out)
+    from llg.outputs import save_figure
+
+    return str(save_figure(fig, Path(out_dir) / "cram_window_trend.png", dpi=110))
 
 
 @case("cram_window_edges_network",

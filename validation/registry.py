@@ -98,7 +98,6 @@ def _json_value(x):
 def write_report(results: list[CaseResult], out_dir: Path) -> Path:
     """A markdown report: one row per case, with its plot where it has one."""
     cases = load_cases()
-    out_dir.mkdir(parents=True, exist_ok=True)
     lines = ["# cramsim validation report", "",
              f"{sum(r.passed for r in results)} of {len(results)} cases passed.", "",
              "| case | passed | value | reference | tolerance | unit |",
@@ -112,9 +111,9 @@ def write_report(results: list[CaseResult], out_dir: Path) -> Path:
                   r.details]
         if r.plot:
             lines += ["", f"![{r.name}]({Path(r.plot).name})"]
-    path = out_dir / "validation.md"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    from llg.outputs import write_text_atomic
+
+    return write_text_atomic(Path(out_dir) / "validation.md", "\n".join(lines) + "\n")
 
 
 def validate_command(

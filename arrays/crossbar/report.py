@@ -7,7 +7,6 @@ into ``out_dir`` (atomically). ``quick`` runs fewer sweep points.
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 from ..sim.bnn import linear_reference_accuracy
@@ -38,11 +37,9 @@ def _save(fig, out_dir, name: str) -> str | None:
     """Write ``fig`` atomically into out_dir (None: nowhere); returns the file name."""
     if out_dir is None:
         return None
-    path = Path(out_dir) / name
-    tmp = path.with_name(path.name + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    os.replace(tmp, path)
-    return path.name
+    from llg.outputs import save_figure
+
+    return save_figure(fig, Path(out_dir) / name, dpi=110).name
 
 
 def report_section(out_dir: Path | None, *, quick: bool = False) -> tuple[str, dict]:

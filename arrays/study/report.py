@@ -10,8 +10,6 @@ anything the physics layers cannot yet supply is listed as pending, never filled
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -42,11 +40,9 @@ def _fmt(x, unit="", digits=3):
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    from llg.outputs import write_text_atomic
+
+    write_text_atomic(path, text)
 
 
 BUDGET_RATIOS = (10.0, 50.0)

@@ -36,10 +36,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +43,7 @@ import numpy as np
 
 from ..device import Device, available_devices, device_from_dict
 from ..errors import ParameterError, check_range
-from ..paths import data_dir, read_toml, resolve_data_file
+from ..paths import data_dir, parse_toml, read_text, resolve_data_file
 from ..switching import DIRECTIONS
 
 #: Grid axes, declared once: name -> (unit, long_name, valid range (lo, hi), lo_open).
@@ -244,10 +240,7 @@ def _resolve_device(ref, base: Path) -> tuple[str, Path]:
 
 
 def _device_from_text(text: str, path: Path) -> Device:
-    try:
-        values = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"device file {path}: not valid TOML ({exc})") from None
+    values = parse_toml(text, f"device file {path}")
     return device_from_dict(values, where=f"device file {path}")
 
 
@@ -265,7 +258,7 @@ def config_from_dict(data: dict, base: Path, text: str = "") -> TableConfig:
         if key not in t:
             raise ParameterError(f"[table]: missing required key '{key}'")
     ref, path = _resolve_device(t["device"], base)
-    device_text = path.read_text()
+    device_text = read_text(path, "device file")
     device = _device_from_text(device_text, path)
     drive = t.get("drive", "current")
     if drive not in DRIVES:
@@ -395,8 +388,8 @@ def _check_time_step(cfg: TableConfig) -> None:
 def load_config(path: str | Path) -> TableConfig:
     """Read and validate a table config TOML file (shipped name or path)."""
     p = resolve_data_file("tables", path, "table config")
-    text = p.read_text()
-    data = read_toml(p, "table config")
+    text = read_text(p, "table config")
+    data = parse_toml(text, f"table config {p}")
     try:
         return config_from_dict(data, p.resolve().parent, text)
     except ParameterError as exc:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..plots import plt
+from ..plots import plt, save_figure
 
 
 def _slices(table):
@@ -55,7 +55,5 @@ def plot_maps(table, out_dir: Path) -> list[Path]:
         name = table.attrs.get("name", table.path.stem)
         fig.suptitle(f"table {name}: {title}")
         path = out_dir / f"{table.path.stem}_{label}.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        files.append(path)
+        files.append(save_figure(fig, path, dpi=110))
     return files

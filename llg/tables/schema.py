@@ -25,15 +25,13 @@ the writer, the reader, ``table info`` and the docs use these declarations.
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ParameterError
+from ..outputs import atomic_output  # noqa: F401  (the one atomic writer; re-exported)
 
 FORMAT = "cramsim-switching-table"
 SCHEMA_VERSION = 1
@@ -200,28 +198,6 @@ def device_dims(extra_dims: tuple, has_variation: bool) -> tuple:
     if has_variation and "temperature" not in extra_dims:
         dims.insert(0, "variation")
     return tuple(dims)
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path):
-    """Yield a temporary path beside ``path``; on success move it onto ``path`` atomically,
-    on any error remove it and leave ``path`` untouched."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:  # make the bytes durable before the rename
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide a shared table
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def open_checked(path: Path):
