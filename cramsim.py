@@ -89,6 +89,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str) -> None:
+    tqdm_mod = sys.modules.get("tqdm")
+    if tqdm_mod is not None:  # end an open progress bar's line before the message
+        for bar in list(getattr(tqdm_mod.tqdm, "_instances", ())):
+            bar.close()
     typer.echo("error: " + " ".join(message.split()), err=True)
     sys.exit(2)
 

@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from llg import cli_params as cp
 from llg.cli_util import emit_json, emit_table
 
 
@@ -43,28 +44,35 @@ def plot_gate(curves: dict, op, out: Path) -> Path:
 
 def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COPY (BUFFER), "
                                        "NAND2, NOR2, AND2, OR2, MAJ3, MAJ5."),
-         device: Optional[str] = typer.Option(None, "--device", "-d", help="Device name or "
-                                              "TOML path (uses data/tables/<name>.h5)."),
-         table: Optional[Path] = typer.Option(None, "--table", help="Switching table (HDF5) "
+         device: Optional[str] = cp.data_file(None, "--device", "-d", kind="devices",
+                                              what="device", help="Device name or TOML path "
+                                              "(uses data/tables/<name>.h5)."),
+         table: Optional[str] = cp.table_file(None, "--table", help="Switching table (HDF5) "
                                               "built by `cramsim table build`."),
-         technology: str = typer.Option("45nm", "--technology", help="Technology name in "
+         technology: str = cp.data_file("45nm", "--technology", kind="technology",
+                                        what="technology", help="Technology name in "
                                         "data/technology or a TOML path ('ideal': no "
                                         "transistors or line resistance)."),
-         rows: int = typer.Option(1, "--rows", help="Rows computing the gate in parallel "
-                                  "(IR drop on the shared column lines)."),
-         target_error: float = typer.Option(1e-6, "--target-error", help="Largest acceptable "
-                                            "error probability of any input pattern."),
-         voltage: Optional[float] = typer.Option(None, "--voltage", help="Evaluate at this "
-                                                 "|gate voltage| (V) instead of optimizing."),
-         pulse_width: Optional[float] = typer.Option(None, "--pulse-width", help="With "
-                                                     "--voltage: pulse width (s)."),
-         temperature: Optional[float] = typer.Option(None, "--temperature", help="K, if the "
-                                                     "table has several temperatures."),
-         variation: Optional[float] = typer.Option(None, "--variation", help="Process-"
-                                                   "variation scale, if the table has that "
-                                                   "axis."),
-         plot: Optional[Path] = typer.Option(None, "--plot", help="PNG of error vs voltage "
-                                             "per input pattern."),
+         rows: int = cp.number(1, "--rows", unit="", lo=1, hi=65536, integer=True,
+                               help="Rows computing the gate in parallel (IR drop on the "
+                               "shared column lines)."),
+         target_error: float = cp.number(1e-6, "--target-error", unit="", lo=0.0, hi=1.0,
+                                         lo_open=True, hi_open=True, help="Largest acceptable "
+                                         "error probability of any input pattern."),
+         voltage: Optional[float] = cp.number(None, "--voltage", unit="V", lo=0.0, hi=100.0,
+                                              lo_open=True, help="Evaluate at this |gate "
+                                              "voltage| instead of optimizing."),
+         pulse_width: Optional[float] = cp.number(None, "--pulse-width", unit="s", lo=0.0,
+                                                  hi=1.0, lo_open=True,
+                                                  help="With --voltage: pulse width."),
+         temperature: Optional[float] = cp.number(None, "--temperature", unit="K", lo=0.0,
+                                                  hi=1e4, help="If the table has several "
+                                                  "temperatures."),
+         variation: Optional[float] = cp.number(None, "--variation", unit="", lo=0.0,
+                                                hi=100.0, help="Process-variation scale, if "
+                                                "the table has that axis."),
+         plot: Optional[Path] = cp.output(None, "--plot", suffixes=(".png",),
+                                          help="PNG of error vs voltage per input pattern."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Window, per-pattern error rate, energy and latency of a CRAM gate (SI units).
 

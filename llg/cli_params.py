@@ -117,7 +117,10 @@ class DataFile:
             from .tables.schema import open_checked
 
             if Path(text).suffix or "/" in text:  # a path; a bare name is the model's to find
-                open_checked(Path(text)).close()
+                try:
+                    open_checked(Path(text)).close()
+                except ParameterError as exc:
+                    raise ParameterError(f"{self.flag}: {exc}") from None
             return text
         from .paths import read_toml, resolve_data_file
 
@@ -138,6 +141,15 @@ def data_file(default, *flags: str, kind: str, what: str, suffix: str = ".toml",
     for a switching table), checked to exist and decode at parse time."""
     return typer.Option(default, *flags, parser=DataFile(flags[0], kind, what, suffix),
                         help=help, **kw)
+
+
+def table_file(default=..., *flags: str, help: str = "Table file (.h5).", **kw):
+    """A switching-table (.h5) option, or the PATH argument when no flags are given; checked
+    to be a readable cramsim table at parse time."""
+    parser = DataFile(flags[0] if flags else "PATH", "tables", "table", ".h5")
+    if not flags:
+        return typer.Argument(default, parser=parser, help=help, **kw)
+    return typer.Option(default, *flags, parser=parser, help=help, **kw)
 
 
 class Output:
@@ -195,5 +207,5 @@ def usage_line(exc) -> str:
     return f"{msg}{where}"
 
 
-__all__ = ["Number", "DataFile", "Output", "number", "seed", "data_file", "output",
+__all__ = ["Number", "DataFile", "Output", "number", "seed", "data_file", "table_file", "output",
            "parameter_error", "usage_line", "MAX_SEED", "show_value"]

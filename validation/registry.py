@@ -18,6 +18,8 @@ from typing import Callable, Optional
 
 import typer
 
+from llg.cli_params import output
+
 #: Modules that register cases when imported (one per physics area).
 CASE_MODULES = ["validation.cases_llg", "validation.cases_switching", "validation.cases_circuits",
                 "validation.cases_tables", "validation.cases_fp", "validation.cases_arrays",
@@ -76,7 +78,8 @@ def run_cases(quick: bool = True, out_dir: Path | None = None,
     if unknown:
         from llg.errors import ParameterError
 
-        raise ParameterError(f"unknown validation case(s) {unknown}; known: {list(cases)}")
+        raise ParameterError(f"--case = {', '.join(map(repr, unknown))} is unknown; valid: "
+                             f"{', '.join(cases)}")
     results = []
     iterator = selected
     if progress:
@@ -119,8 +122,8 @@ def write_report(results: list[CaseResult], out_dir: Path) -> Path:
 def validate_command(
         quick: bool = typer.Option(False, "--quick", help="Smaller runs; < 60 s on 2 cores."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
-        out: Optional[Path] = typer.Option(None, "--out", help="Write a markdown report with "
-                                           "PNG plots into this folder."),
+        out: Optional[Path] = output(None, "--out", kind="dir", help="Write a markdown "
+                                     "report with PNG plots into this folder."),
         only: Optional[list[str]] = typer.Option(None, "--case", help="Run only this case "
                                                  "(repeatable).")):
     """Run the registered validation cases against their published references.

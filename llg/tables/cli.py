@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from .. import cli_params as cp
 from ..cli_util import emit_json, emit_table
 from ..errors import ParameterError
 
@@ -14,12 +15,15 @@ table_app = typer.Typer(help="Switching lookup tables (HDF5): build them from th
 
 
 @table_app.command("build")
-def build(config: str = typer.Option(..., "--config", "-c", help="Table config TOML "
-                                     "(path, or a shipped name in data/tables)."),
-          out: Path = typer.Option(..., "--out", "-o", help="Output table, .h5."),
-          workers: Optional[int] = typer.Option(
-              None, "--workers", "-w", help="Local worker processes (default: one per CPU "
-              "core; 1 runs in this process)."),
+def build(config: str = cp.data_file(..., "--config", "-c", kind="tables", what="table config",
+                                     help="Table config TOML (path, or a shipped name in "
+                                     "data/tables)."),
+          out: Path = cp.output(..., "--out", "-o", suffixes=(".h5", ".hdf5", ".nc"),
+                                help="Output table, .h5."),
+          workers: Optional[int] = cp.number(
+              None, "--workers", "-w", unit="", lo=1, hi=1024, integer=True,
+              help="Local worker processes (default: one per CPU core; 1 runs in this "
+              "process)."),
           scheduler: Optional[str] = typer.Option(
               None, "--scheduler", help="Dask scheduler address (tcp://host:8786) instead of "
               "local workers; the cluster's workers need cramsim installed."),
@@ -56,7 +60,7 @@ def build(config: str = typer.Option(..., "--config", "-c", help="Table config T
 
 
 @table_app.command("info")
-def info(path: Path = typer.Argument(..., help="Table file (.h5)."),
+def info(path: Path = cp.table_file(),
          json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Axes (name, unit, min, max, n), quantities, schema version and provenance."""
     from .query import open_table
@@ -77,17 +81,19 @@ def info(path: Path = typer.Argument(..., help="Table file (.h5)."),
 
 
 @table_app.command("query")
-def query(path: Path = typer.Argument(..., help="Table file (.h5)."),
-          current: Optional[list[float]] = typer.Option(
-              None, "--current", help="Current, A, signed (negative: P-AP); repeat for "
-              "several points."),
-          voltage: Optional[list[float]] = typer.Option(
-              None, "--voltage", help="Voltage, V, signed, for voltage-drive tables."),
-          pulse_width: list[float] = typer.Option(..., "--pulse-width", help="Pulse FWHM, s."),
-          temperature: Optional[list[float]] = typer.Option(None, "--temperature",
-                                                            help="Temperature, K."),
-          variation: Optional[list[float]] = typer.Option(None, "--variation",
-                                                          help="Variation scale."),
+def query(path: Path = cp.table_file(),
+          current: Optional[list[float]] = cp.number(
+              None, "--current", unit="A", lo=-1.0, hi=1.0, help="Current, signed "
+              "(negative: P-AP); repeat for several points."),
+          voltage: Optional[list[float]] = cp.number(
+              None, "--voltage", unit="V", lo=-100.0, hi=100.0,
+              help="Voltage, signed, for voltage-drive tables."),
+          pulse_width: list[float] = cp.number(..., "--pulse-width", unit="s", lo=0.0, hi=1.0,
+                                               lo_open=True, help="Pulse FWHM."),
+          temperature: Optional[list[float]] = cp.number(None, "--temperature", unit="K",
+                                                         lo=0.0, hi=1e4, help="Temperature."),
+          variation: Optional[list[float]] = cp.number(None, "--variation", unit="", lo=0.0,
+                                                       hi=100.0, help="Variation scale."),
           direction: Optional[str] = typer.Option(None, "--direction",
                                                   help="P-AP or AP-P (checked against the "
                                                   "sign of the amplitude)."),
@@ -129,8 +135,8 @@ def query(path: Path = typer.Argument(..., help="Table file (.h5)."),
 
 
 @table_app.command("plot")
-def plot(path: Path = typer.Argument(..., help="Table file (.h5)."),
-         out: Path = typer.Option(..., "--out", "-o", help="Folder for the PNG files."),
+def plot(path: Path = cp.table_file(),
+         out: Path = cp.output(..., "--out", "-o", kind="dir", help="Folder for the PNG files."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """P_sw and WER maps over (amplitude, pulse width), one PNG per direction/temperature."""
     from .plots import plot_maps

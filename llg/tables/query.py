@@ -192,8 +192,8 @@ class Table:
             what = "" if signed is None else " (magnitudes)"
             raise ParameterError(
                 f"{name} = {shown} is outside the table's {name} axis{what}: {rng} "
-                f"({len(ax.values)} points); pass extrapolate=True (CLI: --extrapolate) to "
-                "hold the edge value instead")
+                f"({len(ax.values)} points); extrapolate=True (`cramsim table query "
+                "--extrapolate`) holds the edge value instead")
         return np.clip(x, lo, hi)
 
     def _inputs(self, current, voltage, pulse_width, temperature, variation, direction,
