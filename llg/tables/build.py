@@ -27,10 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, check_int
 from ..seeding import child
 from ..switching import DIRECTIONS, critical_current, switching_probability
 from .checkpoint import Checkpoint, checkpoint_path
+from .lock import BuildLock
 from .config import TableConfig
 from .schema import DEVICE_QUANTITIES, POINT_QUANTITIES, write_table
 from .variation import pooled_interval, pooled_mean_std, sample_devices
@@ -214,8 +215,11 @@ def provenance(cfg: TableConfig, build: dict) -> dict:
 _WORKER_CFG = None
 
 
-def _init_worker(cfg: TableConfig) -> None:
+def _init_worker(cfg: TableConfig, parent: int | None = None) -> None:
     global _WORKER_CFG
+    from ..parentwatch import die_with_parent
+
+    die_with_parent(parent)  # a killed build must not leave its workers computing
     import numba
 
     _WORKER_CFG = cfg
@@ -241,7 +245,7 @@ def _run_local(cfg, todo, workers, sink):
     # "spawn": a forked child would inherit numba's threading-layer state and can hang
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(cfg,)) as pool:
+                             initargs=(cfg, os.getpid())) as pool:
         pending = {pool.submit(_compute_in_worker, i) for i in todo}
         try:
             while pending:
@@ -254,12 +258,18 @@ def _run_local(cfg, todo, workers, sink):
             raise
 
 
-def _run_dask(cfg, todo, scheduler, sink):
+def _import_distributed():
+    """(Client, as_completed) of dask.distributed, or a ParameterError before any work."""
     try:
         from distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - optional dependency
-        raise ParameterError("--scheduler needs dask distributed: pip install "
-                             "'cramsim[tables]'") from None
+    except ImportError:
+        raise ParameterError("--scheduler needs dask distributed, which is not installed: "
+                             "pip install 'cramsim[tables]'") from None
+    return Client, as_completed
+
+
+def _run_dask(cfg, todo, scheduler, sink):
+    Client, as_completed = _import_distributed()
     own = not hasattr(scheduler, "submit")
     client = Client(scheduler) if own else scheduler
     try:
@@ -297,18 +307,27 @@ def build_table(cfg: TableConfig, out: str | Path, *, workers: int = 1, schedule
     Returns a summary: points, computed, reused, seconds, workers/scheduler.
     """
     out = Path(out)
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 1024:
-        raise ParameterError(f"workers = {workers!r} must be an integer in 1..1024")
+    check_int("workers", workers, "", 1, 1024, what="local worker processes")
     if out.exists() and not overwrite:
         raise ParameterError(f"{out} already exists; pass --overwrite to replace it (it is "
                              "replaced only once the new table is complete)")
     if out.suffix not in (".h5", ".hdf5", ".nc"):
         raise ParameterError(f"--out {out}: use a .h5 (HDF5) file name")
+    if scheduler is not None:
+        _import_distributed()  # fail before any checkpoint is written
+    with BuildLock(out):
+        return _build_locked(cfg, out, workers, scheduler, resume, progress)
+
+
+def _build_locked(cfg, out, workers, scheduler, resume, progress) -> dict:
     ck_path = checkpoint_path(out)
-    if resume and ck_path.exists():
-        ck = Checkpoint.resume(ck_path, cfg)
-    else:
-        ck = Checkpoint.create(ck_path, cfg)
+    created = not (resume and ck_path.exists())
+    ck = Checkpoint.create(ck_path, cfg) if created else Checkpoint.resume(ck_path, cfg)
+    if ck.rejected and progress:
+        import sys
+
+        print(f"checkpoint {ck_path}: {ck.rejected} line(s) failed their integrity check "
+              "and were dropped; those points are recomputed", file=sys.stderr)
     reused = len(ck.done)
     todo = [i for i in range(cfg.n_points) if i not in ck.done]
     t0 = time.perf_counter()
@@ -327,7 +346,10 @@ def build_table(cfg: TableConfig, out: str | Path, *, workers: int = 1, schedule
         else:
             _run_local(cfg, todo, workers, sink)
     except BaseException:
-        ck.close()
+        if created and not ck.done:  # nothing to resume: leave no checkpoint behind
+            ck.remove()
+        else:
+            ck.close()
         raise
     finally:
         bar.close()
@@ -337,12 +359,14 @@ def build_table(cfg: TableConfig, out: str | Path, *, workers: int = 1, schedule
         arr = np.array([ck.done[i][q.name] for i in range(cfg.n_points)], dtype=q.dtype)
         point_data[q.name] = arr.reshape(cfg.shape)
     build = {"seconds": round(seconds, 3), "points_computed": len(todo),
-             "points_reused": reused, "workers": workers if scheduler is None else 0,
+             "points_reused": reused, "checkpoint_lines_rejected": ck.rejected,
+             "workers": workers if scheduler is None else 0,
              "scheduler": _scheduler_name(scheduler),
              "cpu_count": os.cpu_count() or 0}
     write_table(out, cfg, point_data, device_statistics(cfg), provenance(cfg, build))
     ck.remove()
     return {"out": str(out), "points": cfg.n_points, "computed": len(todo), "reused": reused,
+            "checkpoint_lines_rejected": ck.rejected,
             "seconds": seconds, "workers": build["workers"], "scheduler": build["scheduler"],
             "cpu_count": build["cpu_count"],
             "shape": dict(zip(cfg.dims, cfg.shape)), "wer_solver": wer_solver(cfg)}
