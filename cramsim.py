@@ -19,6 +19,9 @@ app = typer.Typer(
 
 
 def _register_all() -> None:
+    if getattr(app, "_cramsim_registered", False):  # main() may run many times in-process
+        return
+    app._cramsim_registered = True
     from llg import cli as llg_cli
     from validation import cli as validation_cli
 

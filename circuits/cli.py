@@ -45,12 +45,15 @@ def plot_gate(curves: dict, op, out: Path) -> Path:
 def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COPY (BUFFER), "
                                        "NAND2, NOR2, AND2, OR2, MAJ3, MAJ5."),
          device: Optional[str] = cp.data_file(None, "--device", "-d", kind="devices",
-                                              what="device", help="Device name or TOML path "
+                                              what="device", load="llg.device:load_device",
+                                              help="Device name or TOML path "
                                               "(uses data/tables/<name>.h5)."),
          table: Optional[str] = cp.table_file(None, "--table", help="Switching table (HDF5) "
                                               "built by `cramsim table build`."),
          technology: str = cp.data_file("45nm", "--technology", kind="technology",
-                                        what="technology", help="Technology name in "
+                                        what="technology",
+                                        load="circuits.technology:load_technology",
+                                        help="Technology name in "
                                         "data/technology or a TOML path ('ideal': no "
                                         "transistors or line resistance)."),
          rows: int = cp.number(1, "--rows", unit="", lo=1, hi=65536, integer=True,

@@ -19,6 +19,7 @@ device_app = typer.Typer(help="Inspect the MTJ device models (data/devices/*.tom
                          no_args_is_help=True)
 
 DEVICE_OPT = cp.data_file("default", "--device", "-d", kind="devices", what="device",
+                          load="llg.device:load_device",
                           help="Shipped device name (see `cramsim device list`) or a TOML path.")
 #: Most time steps one ``cramsim trajectory`` integrates (--duration / --dt): bounded work
 #: (minutes of one core), not a physical limit.

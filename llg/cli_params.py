@@ -62,7 +62,7 @@ class Number:
         except ValueError:
             raise out_of_range(self.flag, text, self.unit, self.valid,
                                "not an integer" if self.integer else "not a number") from None
-        if self.integer and math.isfinite(x) and x == int(x):
+        if self.integer and math.isfinite(x) and _exact_integer(text):
             return int(x)
         if self.integer and math.isfinite(x):
             raise out_of_range(self.flag, text, self.unit, self.valid, "must be an integer")
@@ -79,6 +79,18 @@ class Number:
         if self.integer:  # nan / inf for an integer option
             raise out_of_range(self.flag, x, self.unit, self.valid, "must be an integer")
         return v
+
+
+def _exact_integer(text: str) -> bool:
+    """Whether ``text`` ("1e3", "2.0") is an integer as written, not only after rounding
+    ("1e-400" underflows to 0.0 but is not an integer)."""
+    import decimal
+
+    try:
+        d = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        return False
+    return d.is_finite() and d == d.to_integral_value()
 
 
 def _help(text: str, note: str) -> str:
@@ -102,8 +114,20 @@ class DataFile:
     """Parser of an input data file option: a shipped name or a path, resolved and decoded
     (TOML) or checked to be an HDF5 table at parse time. Returns the value unchanged (str)."""
 
-    def __init__(self, flag: str, kind: str, what: str, suffix: str = ".toml"):
+    def __init__(self, flag: str, kind: str, what: str, suffix: str = ".toml",
+                 load: str | None = None):
         self.flag, self.kind, self.what, self.suffix = flag, kind, what, suffix
+        self.load = load
+
+    def _validate(self, text: str) -> None:
+        """Run the card's own loader ("module:function"), so an empty, truncated or
+        wrong-content file fails here, before any work, like a missing one."""
+        if self.load is None:
+            return
+        import importlib
+
+        module, func = self.load.split(":")
+        getattr(importlib.import_module(module), func)(text)
 
     def __call__(self, value):
         if value is None:
@@ -130,16 +154,17 @@ class DataFile:
                 raise ParameterError(f"{path} is an HDF5 file, not a {self.suffix} "
                                      f"{self.what} file")
             read_toml(path, f"{self.what} file")
+            self._validate(text)
         except ParameterError as exc:
             raise ParameterError(f"{self.flag}: {exc}") from None
         return text
 
 
-def data_file(default, *flags: str, kind: str, what: str, suffix: str = ".toml",
+def data_file(default, *flags: str, kind: str, what: str, load: str | None = None,
               help: str = "", **kw):
-    """A ``typer.Option`` for a data card (TOML in data/<kind>, or a path; ``suffix`` ".h5"
-    for a switching table), checked to exist and decode at parse time."""
-    return typer.Option(default, *flags, parser=DataFile(flags[0], kind, what, suffix),
+    """A ``typer.Option`` for a data card (TOML in data/<kind>, or a path), checked at parse
+    time to exist, decode and pass its loader ``load`` ("module:function")."""
+    return typer.Option(default, *flags, parser=DataFile(flags[0], kind, what, load=load),
                         help=help, **kw)
 
 

@@ -11,6 +11,7 @@ from .device import load_device
 from .errors import ParameterError, check_memory
 
 DEVICE_OPT = cp.data_file("default", "--device", "-d", kind="devices", what="device",
+                          load="llg.device:load_device",
                           help="Shipped device name (see `cramsim device list`) or a TOML path.")
 #: Largest --cells: the solver keeps about BYTES_PER_CELL bytes per coarse cell (both grids)
 #: and its eigenvalue bisection is linear in the cells, so this bounds memory and time.

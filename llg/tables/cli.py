@@ -16,6 +16,7 @@ table_app = typer.Typer(help="Switching lookup tables (HDF5): build them from th
 
 @table_app.command("build")
 def build(config: str = cp.data_file(..., "--config", "-c", kind="tables", what="table config",
+                                     load="llg.tables.config:load_config",
                                      help="Table config TOML (path, or a shipped name in "
                                      "data/tables)."),
           out: Path = cp.output(..., "--out", "-o", suffixes=(".h5", ".hdf5", ".nc"),
