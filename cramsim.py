@@ -73,10 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     from llg.cli_params import parameter_error, usage_line
 
-    _register_all()
     args = expand_multi_values(list(sys.argv[1:] if argv is None else argv))
     try:
-        rv = app(args=args, prog_name="cramsim", standalone_mode=False)
+        rv = command().main(args=args, prog_name="cramsim", standalone_mode=False)
     except ParameterError as exc:
         _fail(str(exc))
     except typer.Abort:
@@ -89,6 +88,19 @@ def main(argv: list[str] | None = None) -> None:
         pe = parameter_error(exc)
         _fail(str(pe) if pe is not None else usage_line(exc))
     sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+
+
+_COMMAND = None
+
+
+def command():
+    """The click command of the app, built once per process (building it costs ~40 ms, which
+    adds up when main() runs many times in one process, as in the CLI guard test)."""
+    global _COMMAND
+    if _COMMAND is None:
+        _register_all()
+        _COMMAND = typer.main.get_command(app)
+    return _COMMAND
 
 
 def _fail(message: str) -> None:

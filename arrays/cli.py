@@ -7,47 +7,66 @@ from typing import Optional
 
 import typer
 
+from llg import cli_params as cp
 from llg.cli_util import emit_json, emit_table
-from llg.errors import ParameterError
+from llg.errors import ParameterError, check_memory
+
+from .sim.state import MAX_DIM
 
 array_app = typer.Typer(help="Run CRAM programs on a simulated array.", no_args_is_help=True)
 
-DEVICE_OPT = typer.Option("default", "--device", "-d", help="Shipped device name or TOML path.")
-TABLE_OPT = typer.Option(None, "--table", help="Switching table (HDF5) built for the device "
-                         "(default: the device's shipped table).")
+DEVICE_OPT = cp.data_file("default", "--device", "-d", kind="devices", what="device",
+                          load="llg.device:load_device",
+                          help="Shipped device name or TOML path.")
+TABLE_OPT = cp.table_file(None, "--table", help="Switching table (HDF5) built for the device "
+                          "(default: the device's shipped table).")
+#: Most rows a gate's circuit network is solved for (= circuits.network's limit).
+MAX_ROWS = 65536
 
 
 def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
            workload: Optional[list[str]] = typer.Option(
                None, "--workload", "-w", help="Workload to evaluate (repeatable; default: all: "
                "add32, mul16, mac8x16, popcount64, bnn_digits)."),
-           out: Path = typer.Option(Path("report"), "--out", help="Folder for report.md and "
-                                    "its PNG figures."),
+           out: Path = cp.output(Path("report"), "--out", kind="dir", help="Folder for "
+                                 "report.md and its PNG figures."),
            json_out: bool = typer.Option(False, "--json", help="Print the JSON summary."),
-           periphery: str = typer.Option("cram_45nm", "--periphery", help="Peripherals card "
-                                         "(data/peripherals) name or path."),
-           baseline: Optional[list[str]] = typer.Option(
-               None, "--baseline", help="Baseline card(s) (data/baseline), repeatable; default "
-               "cpu_ddr4_45nm and near_memory_hbm2; the first is the headline."),
-           rows: Optional[int] = typer.Option(None, "--rows", help="Rows per array (default: "
-                                              "the peripherals card's)."),
-           system: Optional[str] = typer.Option(
-               None, "--system", help="System card (data/system) name or path: die capacity "
-               "and power budget, from which the arrays computing at once are derived "
-               "(default: the one the peripherals card names)."),
-           drivers: Optional[str] = typer.Option(
-               None, "--drivers", help="Driver / supply-conversion card (data/drivers) name or "
-               "path (default: the one the peripherals card names)."),
-           target_error: float = typer.Option(1e-6, "--target-error", help="Gate error rate "
-                                              "the circuits optimizer aims for."),
-           seed: int = typer.Option(0, "--seed", help="Seed for inputs and device errors."),
+           periphery: str = cp.data_file("cram_45nm", "--periphery", kind="peripherals",
+                                         what="peripherals card",
+                                         load="arrays.energy.ledger:load_peripherals",
+                                         help="Peripherals card (data/peripherals) name or "
+                                         "path."),
+           baseline: Optional[list[str]] = cp.data_file(
+               None, "--baseline", kind="baseline", what="baseline card",
+               load="arrays.energy.baseline:load_baseline",
+               help="Baseline card(s) (data/baseline), repeatable; default cpu_ddr4_45nm and "
+               "near_memory_hbm2; the first is the headline."),
+           rows: Optional[int] = cp.number(None, "--rows", unit="", lo=1, hi=MAX_ROWS,
+                                           integer=True, help="Rows per array (default: the "
+                                           "peripherals card's)."),
+           system: Optional[str] = cp.data_file(
+               None, "--system", kind="system", what="system card",
+               load="arrays.energy.system:load_system",
+               help="System card (data/system) name or path: die capacity and power budget, "
+               "from which the arrays computing at once are derived (default: the one the "
+               "peripherals card names)."),
+           drivers: Optional[str] = cp.data_file(
+               None, "--drivers", kind="drivers", what="driver card",
+               load="arrays.energy.drivers:load_drivers",
+               help="Driver / supply-conversion card (data/drivers) name or path (default: "
+               "the one the peripherals card names)."),
+           target_error: float = cp.number(1e-6, "--target-error", unit="", lo=0.0, hi=0.5,
+                                           lo_open=True, help="Gate error rate the circuits "
+                                           "optimizer aims for."),
+           seed: int = cp.seed("Seed for inputs and device errors."),
            no_sweep: bool = typer.Option(False, "--no-sweep", help="Skip the accuracy vs error "
                                          "rate sweep (faster)."),
            tmr_sweep: bool = typer.Option(False, "--tmr-sweep", help="Also run the TMR what-if "
                                           "study (TMR0 = 1, 1.5, 2.5, 4; slow: one circuits "
                                           "cost model per value)."),
-           scenario: Optional[list[str]] = typer.Option(
-               None, "--scenario", help="Maturity scenario (data/scenarios name or TOML path) "
+           scenario: Optional[list[str]] = cp.data_file(
+               None, "--scenario", kind="scenarios", what="scenario",
+               load="arrays.study.scenarios:load_scenario", help="Maturity scenario (data/scenarios name or TOML path) "
                "to run every workload under; repeatable; default: early, hybrid, mature "
                "(one circuits run each, ~10 s)."),
            no_scenarios: bool = typer.Option(False, "--no-scenarios", help="Skip the maturity "
@@ -135,18 +154,21 @@ def _short(x, suffix=""):
 @array_app.command("run")
 def array_run(program: str = typer.Option(..., "--program", "-p", help="Program: fa, add<n>, "
                                            "mul<n>, mac<n>x<k>, popcount<n>, xnor<n>."),
-              rows: Optional[int] = typer.Option(
-                  None, "--rows", help="Array rows, all active (default: the peripherals "
-                  "card's, the sub-array size the report uses)."),
-              cols: int = typer.Option(1024, "--cols", help="Array columns."),
+              rows: Optional[int] = cp.number(
+                  None, "--rows", unit="", lo=1, hi=MAX_ROWS, integer=True,
+                  help="Array rows, all active (default: the peripherals card's, the "
+                  "sub-array size the report uses)."),
+              cols: int = cp.number(1024, "--cols", unit="", lo=1, hi=MAX_DIM, integer=True,
+                                    help="Array columns."),
               errors: str = typer.Option("off", "--errors", help="on: inject the circuits "
                                          "operating points' per-pattern errors; off: perfect."),
               device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
-              target_error: float = typer.Option(1e-6, "--target-error",
-                                                 help="Gate error-rate target for circuits."),
+              target_error: float = cp.number(1e-6, "--target-error", unit="", lo=0.0,
+                                              hi=0.5, lo_open=True,
+                                              help="Gate error-rate target for circuits."),
               ledger: bool = typer.Option(True, "--ledger/--no-ledger", help="Book energy and "
                                           "latency (needs the circuits operating points)."),
-              seed: int = typer.Option(0, "--seed", help="Seed for inputs and errors."),
+              seed: int = cp.seed("Seed for inputs and errors."),
               json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Run one program on random inputs in every row; check it against numpy; book its ledger.
 
@@ -171,6 +193,9 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
     if rows is None:
         rows = int(per_card["array.rows"])
     k = build(program)
+    # the state is one bit per cell in uint64 words; the run keeps about two such copies
+    check_memory(f"--rows {rows} x --cols {cols}", 2 * cols * 8 * -(-rows // 64),
+                 "use fewer --rows or --cols")
     state = ArrayState(rows, cols)
     k.program.check_fits(cols)
     rng = np.random.default_rng(seed)
@@ -220,7 +245,8 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
         return
     emit_table(f"{k.program.name} on {rows} x {cols}", [
         ("gates per row", st["gates"]), ("gate cycles", st["gate_cycles"]),
-        ("write cycles", st["write_cycles"]), ("correct rows", float(ok.mean())),
+        ("write cycles", st["write_cycles"]),
+        ("correct rows", f"{int(ok.sum())} of {rows} ({100 * ok.mean():.4g} %)"),
         ("injected errors", sum(res.injected_errors.values())),
         ("gate-bit-ops/s", out["gate_bit_ops_per_s"] or 0.0)])
     if ledger:

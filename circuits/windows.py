@@ -146,8 +146,10 @@ def edge_voltages(net, row_bits, output_logic, test_row, i_c: float, v_start) ->
     def f(xv):
         i = net.solve(np.exp(xv), row_bits, output_logic).output_current[:, test_row]
         if np.any(i <= 0):
-            raise ParameterError("the gate network delivers no output current; check the "
-                                 "technology data")
+            raise ParameterError(
+                f"rows = {net.rows}: a gate on {net.rows} row(s) delivers no output current "
+                "(the shared lines' resistance starves the last row, or the technology has "
+                "no drive); use fewer --rows, or check the technology data")
         return np.log(i) - math.log(i_c)
 
     fx = f(x)

@@ -292,6 +292,19 @@ class CrossbarResult:
         return asdict(self)
 
 
+def _device_table(device: str):
+    """The shipped table of a device name or TOML path (never the TOML itself)."""
+    from pathlib import Path
+
+    from circuits.tablesource import default_table_path
+
+    path = default_table_path(Path(str(device)).stem)
+    if not path.is_file():
+        raise ParameterError(f"no switching table for device {device!r} (read disturb needs "
+                             f"one): {path} does not exist; pass --table F.h5 built for it")
+    return path
+
+
 def run_crossbar(config: CrossbarConfig | None = None, **changes) -> CrossbarResult:
     """Run the digits network on crossbars for ``config`` (see module doc)."""
     cfg = replace(config or CrossbarConfig(), **changes).validated()
@@ -302,7 +315,7 @@ def run_crossbar(config: CrossbarConfig | None = None, **changes) -> CrossbarRes
 
     # read disturb at the worst AP-cell current (no line loss, +3 sigma conductance)
     from llg.tables import open_table
-    table = open_table(cfg.table or cfg.device)
+    table = open_table(cfg.table or _device_table(cfg.device))
     g_ap_hi = chord_conductance(ctx.g_p0 * (1 + 3 * ctx.card["variation.sigma_diameter_rel"]) ** 2
                                 / (1 - 3 * ctx.card["variation.sigma_ra_rel"]), COS_AP,
                                 ctx.v_read, ctx.element, ctx.transistor) \

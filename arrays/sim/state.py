@@ -42,7 +42,7 @@ class ArrayState:
     >>> ArrayState(rows=0, cols=8)
     Traceback (most recent call last):
     ...
-    llg.errors.ParameterError: rows = 0 is invalid (array rows); valid range: 1 <= rows <= 1.04858e+06
+    llg.errors.ParameterError: rows = 0 is invalid (array rows); valid range: 1 <= rows <= 1048576
     """
 
     def __init__(self, rows: int, cols: int, *, active_rows: int | None = None):
