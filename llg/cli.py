@@ -10,10 +10,13 @@ import typer
 from . import cli_params as cp
 from .cli_util import emit_json, emit_table
 from .device import DERIVED, available_devices, load_device, parameter_table
-from .errors import ParameterError
+from .errors import ParameterError, check_memory
 
 #: = llg.switching.MAX_TRIALS (not imported: that would load numba at start-up; a test pins it).
 MAX_TRIALS = 100_000_000
+#: Estimated memory of one trajectory of a switching ensemble (m, RNG state, switch time,
+#: energy, flags, with the solver's temporaries), bytes.
+BYTES_PER_TRAJECTORY = 512
 
 device_app = typer.Typer(help="Inspect the MTJ device models (data/devices/*.toml).",
                          no_args_is_help=True)
@@ -109,6 +112,9 @@ def trajectory(device: str = DEVICE_OPT,
                              "Boltzmann distribution (drop the option or use --temperature 0)")
     width = math.inf if pulse_width is None else pulse_width
     n_steps = int(round(duration / dt))
+    if n_steps < 1:
+        raise ParameterError(f"--duration = {duration:g} s is shorter than one time step "
+                             f"(--dt = {dt:g} s); valid range: --dt <= --duration <= 1 s")
     if n_steps > MAX_TRAJECTORY_STEPS:
         raise ParameterError(f"--duration / --dt = {duration:g} s / {dt:g} s = {n_steps:.3g} "
                              f"steps is too many; valid: at most {MAX_TRAJECTORY_STEPS:.0e} "
@@ -180,6 +186,8 @@ def switch(device: str = DEVICE_OPT,
     from .switching import switching_curve
 
     dev = load_device(device)
+    # the ensemble of one point lives in memory at once: state, noise and bookkeeping
+    check_memory(f"--trials {trials}", trials * BYTES_PER_TRAJECTORY, "use fewer --trials")
     pts = switching_curve(dev, pulse_widths=pulse_width, currents=current or None,
                           voltages=voltage or None, seed=seed, progress=not json_out,
                           direction=direction, trials=trials, ci_width=ci_width, dt=dt,

@@ -138,11 +138,11 @@ class DataFile:
                 raise ParameterError(f"{self.flag} = {text!r} is a TOML file; {self.flag} "
                                      "takes a switching table (.h5) built by `cramsim table "
                                      "build`")
-            from .tables.schema import open_checked
+            from .tables.query import open_table
 
             if Path(text).suffix or "/" in text:  # a path; a bare name is the model's to find
                 try:
-                    open_checked(Path(text)).close()
+                    open_table(Path(text))  # reads and checks every dataset
                 except ParameterError as exc:
                     raise ParameterError(f"{self.flag}: {exc}") from None
             return text

@@ -81,7 +81,10 @@ def wer(device: str = DEVICE_OPT,
                                       relaxation=relaxation, n_cells=cells)
             points += res.points()
     else:
-        fp.check_target(target)
+        try:
+            fp.check_target(target)
+        except ParameterError as exc:
+            raise ParameterError(f"--{exc}") from None
         if currents and widths:
             raise ParameterError("with --target give --current (to solve for the pulse width) "
                                  "or --pulse-width (to solve for the current), not both")
@@ -100,7 +103,9 @@ def wer(device: str = DEVICE_OPT,
         return
     rows = []
     for p in points:
-        extra = (f"err {p['error']:.2g}" if "error" in p else
+        unit = {"pulse_width": "s", "current": "A"}.get(p.get("solved_for"), "")
+        extra = (f"{p.get('solved_for', 'solved value')} error {p['error']:.2g} {unit}"
+                 if "error" in p else
                  f"rel. err {p['rel_error']:.1e}" + ("" if p["resolved"] else " (unresolved)"))
         rows.append((f"I = {p['current'] * 1e6:.3f} uA ({p['i_over_ic0']:+.3f} Ic0)",
                      f"t = {p['pulse_width'] * 1e9:.4g} ns", f"WER = {p['wer']:.3e}", extra))
@@ -128,11 +133,18 @@ def retention(device: str = DEVICE_OPT,
     {"delta", "attempt_time" (s), "retention_time" (s), "temperature" (K), ...}, or a list
     of them when several temperatures are given.
     """
+    from .retention import NEEL_BROWN_MIN_DELTA
     from .retention import retention as compute
 
     dev = load_device(device)
     temps = list(temperature) if temperature else [None]
     results = [compute(dev, t, bits=bits, storage_time=storage_time).to_dict() for t in temps]
+    for r in results:  # the high-barrier formula says nothing at a low barrier: say so
+        r["neel_brown_valid"] = r["delta"] >= NEEL_BROWN_MIN_DELTA
+        if not r["neel_brown_valid"]:
+            r["note"] = (f"Delta = {r['delta']:.3g} < {NEEL_BROWN_MIN_DELTA:g}: the Neel-Brown "
+                         "retention_time (high-barrier asymptote) is not valid here; use "
+                         "retention_time_fp (exact 1-D Fokker-Planck)")
     if json_out:
         emit_json(results[0] if len(results) == 1 else results)
         return
@@ -145,6 +157,9 @@ def retention(device: str = DEVICE_OPT,
                  (f"failure_probability ({r['bits']:.3g} bits, {r['storage_time']:.3g} s)",
                   r["failure_probability"], "1")]
     emit_table(f"retention, {dev.name}", rows)
+    for r in results:
+        if "note" in r:
+            typer.echo(f"note (T = {r['temperature']:g} K): {r['note']}", err=True)
 
 
 def register(app: typer.Typer) -> None:

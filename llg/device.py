@@ -273,7 +273,7 @@ class Device:
             raise ParameterError(
                 f"temperature = {t:g} K is invalid for device {self.name} (there the "
                 f"rescaled {why}); valid range: 0 <= temperature <= "
-                f"{self._max_temperature():.5g} K") from None
+                f"{math.floor(10 * self._max_temperature()) / 10:g} K") from None
 
     def _scaled(self, t: float) -> "Device":
         tc, b, n = self.curie_temperature, self.bloch_exponent, self.anisotropy_ms_exponent

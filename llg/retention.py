@@ -119,6 +119,13 @@ def mean_first_passage_time(delta: float, level: float = 0.0, c: float = 0.0,
     return float(val * math.exp(top))
 
 
+#: Below this Delta the high-barrier (Neel-Brown, tau_0 exp(Delta)) value is reported as not
+#: valid: Brown's asymptote assumes Delta >> 1 (relative error O(1/Delta)), and this project
+#: checks it only from Delta = 5 up (validation case escape_time_brown, Delta = 5..8). The
+#: exact 1-D Fokker-Planck value (retention_time_fp) holds at any Delta.
+NEEL_BROWN_MIN_DELTA = 5.0
+
+
 @dataclass
 class RetentionResult:
     """Retention figures of one device at one temperature (SI units).

@@ -109,9 +109,9 @@ def _make_pulse(current, voltage, pulse_width, rise, fall, series_resistance,
     check_range("pulse_width", pulse_width, "s", 0.0, 1e-3, lo_open=True,
                 what="pulse full width at half maximum")
     sign = DIRECTIONS[direction][1]
-    value, name, unit = (current, "current", "A") if current is not None else \
-        (voltage, "voltage", "V")
-    check_range(name, value, unit)
+    value, name, unit, limit = (current, "current", "A", 1.0) if current is not None else \
+        (voltage, "voltage", "V", 100.0)
+    check_range(name, value, unit, -limit, limit)  # the limits of llg.waveform.Pulse
     if value == 0 or math.copysign(1, value) != sign:
         need = "negative" if sign < 0 else "positive"
         raise ParameterError(

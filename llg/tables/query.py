@@ -99,6 +99,7 @@ class Table:
                         raise ParameterError(f"table file {self.path}: {q.group}/{q.name} has "
                                              f"shape {ds.shape}, expected {self.shape}")
                     self.data[q.name] = ds[()]
+                    _check_probabilities(self.path, q, self.data[q.name])
                 dg = f["device"]
                 self.device_axes = {k: self._read_axis(dg[k]) for k in dg if dg[k].is_scale}
                 self.device = {}
@@ -382,6 +383,27 @@ class Table:
     def to_xarray(self, group: str = "switching"):
         """The group as an ``xarray.Dataset`` (see :func:`load_xarray`)."""
         return load_xarray(self.path, group)
+
+
+#: Quantities that are probabilities at every grid point: never NaN, in [0, 1] up to the
+#: solvers' round-off (the FP WER reaches 1 + 5e-12); a NaN here would flow silently into
+#: gate errors and energies.
+_PROBABILITIES = ("p_switch", "p_switch_ci_low", "p_switch_ci_high", "wer", "wer_ci_low",
+                  "wer_ci_high")
+
+
+_ROUNDOFF = 1e-9
+
+
+def _check_probabilities(path, q, values) -> None:
+    if q.name not in _PROBABILITIES:
+        return
+    v = np.asarray(values, dtype=float)
+    bad = ~np.isfinite(v) | (v < -_ROUNDOFF) | (v > 1 + _ROUNDOFF)
+    if bad.any():
+        raise ParameterError(f"table file {path} is damaged: {q.group}/{q.name} holds "
+                             f"{int(bad.sum())} value(s) that are NaN or outside [0, 1] (first: "
+                             f"{float(v[bad].flat[0])!r}); rebuild the table")
 
 
 def open_table(path: str | Path) -> Table:
