@@ -130,6 +130,20 @@ def _energy_after_stop(P, stop_time, t_end, dt, target) -> np.ndarray:
     return cum[-1] - np.interp(stop_time, grid, cum)
 
 
+def check_dt(device: Device, drive: Pulse, dt: float, allow_coarse: bool = False) -> float:
+    """``dt`` (s) if it resolves the precession of ``device`` under ``drive``, else a
+    ParameterError stating the limit (see :func:`max_stable_dt`)."""
+    dt = check_range("dt", dt, "s", 0.0, 1e-9, lo_open=True)
+    limit = max_stable_dt(device, drive, accuracy=not allow_coarse)
+    if dt > limit * (1.0 + 1e-9):  # dt = period / 20 exactly must pass despite rounding
+        raise ParameterError(
+            f"dt = {dt:g} s is too large for this device and drive: it must be <= "
+            f"{limit:.3g} s (at most 1/{STEPS_PER_PERIOD} of the shortest precession period, "
+            f"and small enough that Heun's artificial anti-damping stays below "
+            f"{HEUN_ANTIDAMPING:.0%} of alpha = {device.alpha:g})")
+    return dt
+
+
 def max_stable_dt(device: Device, drive: Pulse, *, accuracy: bool = True) -> float:
     """Largest dt (s) accepted for ``device`` under ``drive``.
 
@@ -204,14 +218,7 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
     if not isinstance(drive, Pulse):
         raise ParameterError(f"drive must be a llg.Pulse, got {type(drive).__name__}")
     duration = check_range("duration", duration, "s", 0.0, 1.0, lo_open=True)
-    dt = check_range("dt", dt, "s", 0.0, 1e-9, lo_open=True)
-    limit = max_stable_dt(device, drive, accuracy=not allow_coarse_dt)
-    if dt > limit * (1.0 + 1e-9):  # dt = period / 20 exactly must pass despite rounding
-        raise ParameterError(
-            f"dt = {dt:g} s is too large for this device and drive: it must be <= "
-            f"{limit:.3g} s (at most 1/{STEPS_PER_PERIOD} of the shortest precession period, "
-            f"and small enough that Heun's artificial anti-damping stays below "
-            f"{HEUN_ANTIDAMPING:.0%} of alpha = {device.alpha:g})")
+    dt = check_dt(device, drive, dt, allow_coarse_dt)
     if isinstance(n_trajectories, bool) or not isinstance(n_trajectories, (int, np.integer)) \
             or not 1 <= n_trajectories <= 100_000_000:
         raise ParameterError(f"n_trajectories = {n_trajectories!r} must be an integer in "

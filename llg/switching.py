@@ -34,7 +34,7 @@ from . import kernels as K
 from .device import Device
 from .errors import ParameterError, check_range
 from .seeding import child
-from .solver import max_stable_dt, simulate
+from .solver import check_dt, max_stable_dt, simulate
 from .statistics import trials_for_width, wilson_interval
 from .terms import Model
 from .waveform import Pulse
@@ -233,9 +233,12 @@ def switching_curve(device: Device, *, pulse_widths, currents=None, voltages=Non
     direction = kwargs.get("direction", "P-AP")
     _check_direction(direction)
     for a, w in grid:  # validate every point before any work starts
-        _make_pulse(a if currents is not None else None, a if voltages is not None else None,
-                    w, kwargs.get("rise", 0.0), kwargs.get("fall", 0.0),
-                    kwargs.get("series_resistance", 0.0), direction)
+        pulse = _make_pulse(a if currents is not None else None,
+                            a if voltages is not None else None, w, kwargs.get("rise", 0.0),
+                            kwargs.get("fall", 0.0), kwargs.get("series_resistance", 0.0),
+                            direction)
+        if kwargs.get("dt") is not None:
+            check_dt(device, pulse, kwargs["dt"])
     seeds = [child(seed, i) for i in range(len(grid))]
     iterator = range(len(grid))
     if progress:

@@ -141,6 +141,15 @@ def test_scheduler_without_dask_fails_before_writing_a_checkpoint(small, tmp_pat
     assert not checkpoint_path(out).exists() and not lock_path(out).exists()
 
 
+def test_a_bad_scheduler_address_is_refused_before_any_work(small, tmp_path):
+    _, cfg, _ = small
+    out = tmp_path / "t.h5"
+    for address in ("abc", "tcp://host", "http://x:1", ""):
+        with pytest.raises(ParameterError, match="is not a Dask scheduler address"):
+            build_table(cfg, out, scheduler=address, progress=False)
+    assert not checkpoint_path(out).exists() and not lock_path(out).exists()
+
+
 def test_a_build_that_fails_before_its_first_point_leaves_no_checkpoint(small, tmp_path,
                                                                        monkeypatch):
     _, cfg, _ = small

@@ -258,6 +258,21 @@ def _run_local(cfg, todo, workers, sink):
             raise
 
 
+#: Seconds to wait for a Dask scheduler before giving up (its workers may take longer).
+DASK_CONNECT_TIMEOUT = 30
+
+
+def check_scheduler_address(address: str) -> str:
+    """A Dask scheduler address: ``tcp://host:port`` (or another protocol), else a
+    ParameterError before any work."""
+    import re
+
+    if not re.fullmatch(r"((tcp|tls|ucx|ws|wss)://)?[^\s/:]+:\d{1,5}/?", address):
+        raise ParameterError(f"--scheduler = {address!r} is not a Dask scheduler address; "
+                             "valid: tcp://host:port (e.g. tcp://127.0.0.1:8786)")
+    return address
+
+
 def _import_distributed():
     """(Client, as_completed) of dask.distributed, or a ParameterError before any work."""
     try:
@@ -268,10 +283,23 @@ def _import_distributed():
     return Client, as_completed
 
 
+def _connect(scheduler):
+    """(client, own): a ``distributed.Client`` for an address (own: close it after), or the
+    given client; a ParameterError if no scheduler answers."""
+    Client, _ = _import_distributed()
+    if hasattr(scheduler, "submit"):
+        return scheduler, False
+    try:
+        return Client(scheduler, timeout=DASK_CONNECT_TIMEOUT), True
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise ParameterError(f"--scheduler = {scheduler!r}: cannot connect to a Dask "
+                             f"scheduler there ({type(exc).__name__}: {exc}); give "
+                             "tcp://host:port of a running scheduler") from None
+
+
 def _run_dask(cfg, todo, scheduler, sink):
-    Client, as_completed = _import_distributed()
-    own = not hasattr(scheduler, "submit")
-    client = Client(scheduler) if own else scheduler
+    _, as_completed = _import_distributed()
+    client, own = _connect(scheduler)
     try:
         cfg_future = client.scatter(cfg, broadcast=True)
         futures = [client.submit(_compute_indexed, cfg_future, i, 1, pure=False)
@@ -313,10 +341,16 @@ def build_table(cfg: TableConfig, out: str | Path, *, workers: int = 1, schedule
                              "replaced only once the new table is complete)")
     if out.suffix not in (".h5", ".hdf5", ".nc"):
         raise ParameterError(f"--out {out}: use a .h5 (HDF5) file name")
-    if scheduler is not None:
-        _import_distributed()  # fail before any checkpoint is written
+    if isinstance(scheduler, str):
+        check_scheduler_address(scheduler)
     with BuildLock(out):
-        return _build_locked(cfg, out, workers, scheduler, resume, progress)
+        # connect (or fail: no Dask, no scheduler) before any checkpoint is written
+        client, own = _connect(scheduler) if scheduler is not None else (None, False)
+        try:
+            return _build_locked(cfg, out, workers, client, resume, progress)
+        finally:
+            if own:
+                client.close()
 
 
 def _build_locked(cfg, out, workers, scheduler, resume, progress) -> dict:
