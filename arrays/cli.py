@@ -20,7 +20,8 @@ DEVICE_OPT = cp.data_file("default", "--device", "-d", kind="devices", what="dev
                           help="Shipped device name or TOML path.")
 TABLE_OPT = cp.table_file(None, "--table", help="Switching table (HDF5) built for the device "
                           "(default: the device's shipped table).")
-#: Most rows a gate's circuit network is solved for (= circuits.network's limit).
+#: Most rows a gate's circuit network is solved for (= circuits.network.MAX_ROWS, not imported
+#: to keep start-up light; tests/test_cli_guard.py pins the two).
 MAX_ROWS = 65536
 
 

@@ -36,10 +36,13 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from llg.errors import ParameterError
+from llg.errors import ParameterError, check_int
 
 from .elements import MTJElement, TransistorElement, check_resistance
 from .gates import COS_OF_STATE, Gate, get_gate
+
+#: Most rows a gate's network is solved for (the sparse solve's size stays bounded).
+MAX_ROWS = 65536
 
 _MAX_STEP = 0.25     # V, Newton step limit after the first (linear) step
 _MAX_ITER = 60
@@ -386,10 +389,7 @@ def build_gate_network(gate, element: MTJElement, technology=None, rows: int = 1
     from .technology import load_technology
 
     gate = get_gate(gate)
-    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or \
-            not 1 <= rows <= 65536:
-        raise ParameterError(f"rows = {rows!r} must be an integer in 1..65536")
-    rows = int(rows)
+    rows = check_int("rows", rows, "", 1, MAX_ROWS)
     tech = load_technology("ideal" if technology is None else technology)
     tr = transistor or TransistorElement.from_technology(tech)
     n = gate.n_inputs
@@ -454,10 +454,7 @@ def build_write_network(element: MTJElement, technology=None, rows: int = 1) -> 
     """The network of a row-parallel single-cell write (see :class:`WriteNetwork`)."""
     from .technology import load_technology
 
-    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or \
-            not 1 <= rows <= 65536:
-        raise ParameterError(f"rows = {rows!r} must be an integer in 1..65536")
-    rows = int(rows)
+    rows = check_int("rows", rows, "", 1, MAX_ROWS)
     tech = load_technology("ideal" if technology is None else technology)
     tr = TransistorElement.from_technology(tech)
     c = Circuit()

@@ -17,7 +17,7 @@ import numpy as np
 from . import kernels as K
 from .device import Device
 from .equilibrium import sample_directions
-from .errors import ParameterError, check_range
+from .errors import ParameterError, check_int, check_range
 from .rng import seed_states
 from .seeding import child
 from .terms import Model
@@ -219,10 +219,7 @@ def simulate(device: Device, *, duration: float, dt: float, drive: Pulse = NO_DR
         raise ParameterError(f"drive must be a llg.Pulse, got {type(drive).__name__}")
     duration = check_range("duration", duration, "s", 0.0, 1.0, lo_open=True)
     dt = check_dt(device, drive, dt, allow_coarse_dt)
-    if isinstance(n_trajectories, bool) or not isinstance(n_trajectories, (int, np.integer)) \
-            or not 1 <= n_trajectories <= 100_000_000:
-        raise ParameterError(f"n_trajectories = {n_trajectories!r} must be an integer in "
-                             "1..1e8")
+    n_trajectories = check_int("n_trajectories", n_trajectories, "", 1, 100_000_000)
     if scheme not in SCHEMES:
         raise ParameterError(f"scheme = {scheme!r} is unknown; choose one of "
                              f"{', '.join(SCHEMES)}")

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import kernels as K
 from .device import Device
-from .errors import ParameterError, check_range
+from .errors import ParameterError, check_int, check_range
 from .seeding import child
 from .solver import check_dt, max_stable_dt, simulate
 from .statistics import trials_for_width, wilson_interval
@@ -150,10 +150,7 @@ def switching_probability(device: Device, *, pulse_width: float, current: float 
     _check_direction(direction)
     pulse = _make_pulse(current, voltage, pulse_width, rise, fall, series_resistance,
                         direction)
-    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 1:
-        raise ParameterError(f"trials = {trials!r} must be an integer >= 1")
-    if trials > max_trials:
-        raise ParameterError(f"trials = {trials} exceeds max_trials = {max_trials}")
+    trials = check_int("trials", trials, "", 1, max_trials)
     relax = 2.0 * device.tau_d if relax_time is None else \
         check_range("relax_time", relax_time, "s", 0.0, 1e-3)
     dt = default_dt(device, pulse) if dt is None else dt

@@ -164,11 +164,17 @@ def test_every_option_declares_its_type(commands):
     assert not bare, f"options without a cli_params type: {bare}"
 
 
-def test_trials_limit_matches_the_solver():
+def test_cli_limits_match_the_models(commands):
+    """Limits the CLI states without importing the model (start-up time) equal the model's."""
+    from arrays.cli import MAX_ROWS
+    from circuits.network import MAX_ROWS as NETWORK_ROWS
     from llg.cli import MAX_TRIALS
     from llg.switching import MAX_TRIALS as SOLVER_MAX
 
-    assert MAX_TRIALS == SOLVER_MAX
+    assert MAX_TRIALS == SOLVER_MAX and MAX_ROWS == NETWORK_ROWS
+    rows = {path: _parser(p).hi for path, cmd in commands.items() for p in cmd.params
+            if p.opts and p.opts[0] == "--rows" and path[0] in ("gate", "array", "report")}
+    assert rows and set(rows.values()) == {NETWORK_ROWS}, rows
 
 
 def _expected_valid(parser, value: str) -> bool:

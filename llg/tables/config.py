@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from ..device import Device, available_devices, device_from_dict
-from ..errors import ParameterError, check_range
+from ..errors import ParameterError, check_int, check_range
 from ..paths import data_dir, parse_toml, read_text, resolve_data_file
 from ..switching import DIRECTIONS
 
@@ -87,11 +87,7 @@ def _unknown(keys, known, where) -> ParameterError:
 
 
 def _int(name, value, lo, hi=None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < lo or \
-            (hi is not None and value > hi):
-        rng = f"{lo} <= {name}" + (f" <= {hi}" if hi is not None else "")
-        raise ParameterError(f"{name} = {value!r} must be an integer; valid range: {rng}")
-    return int(value)
+    return check_int(name, value, "", lo, hi)
 
 
 def parse_grid(name: str, spec) -> tuple:
