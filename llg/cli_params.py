@@ -19,7 +19,7 @@ from pathlib import Path
 
 import typer
 
-from .errors import ParameterError, check_range, out_of_range, range_text, show_value
+from .errors import ParameterError, check_range, out_of_range, range_text
 
 #: Largest seed: numpy's SeedSequence takes any non-negative integer, but HDF5 attributes and
 #: JSON consumers hold a signed 64-bit integer.
@@ -76,7 +76,7 @@ class Number:
             return x
         v = check_range(self.flag, x, self.unit, self.lo, self.hi, lo_open=self.lo_open,
                         hi_open=self.hi_open, what=self.what)
-        if self.integer:  # nan / inf for an integer option
+        if self.integer:  # a float reached an integer option (a default written as 3.0)
             raise out_of_range(self.flag, x, self.unit, self.valid, "must be an integer")
         return v
 
@@ -233,4 +233,4 @@ def usage_line(exc) -> str:
 
 
 __all__ = ["Number", "DataFile", "Output", "number", "seed", "data_file", "table_file", "output",
-           "parameter_error", "usage_line", "MAX_SEED", "show_value"]
+           "parameter_error", "usage_line", "MAX_SEED"]
