@@ -119,6 +119,9 @@ def trajectory(device: str = DEVICE_OPT,
         raise ParameterError(f"--duration / --dt = {duration:g} s / {dt:g} s = {n_steps:.3g} "
                              f"steps is too many; valid: at most {MAX_TRAJECTORY_STEPS:.0e} "
                              "steps (shorten --duration or raise --dt)")
+    # recorded m(t) and times: 4 numbers per sample as float64, Python floats in the JSON list
+    # and JSON text, about 64 bytes each
+    check_memory(f"--samples {samples}", 4 * 64 * (samples + 1), "use fewer --samples")
     res = simulate(dev, drive=current_pulse(current, width), duration=duration, dt=dt,
                    n_trajectories=1, seed=seed, initial=initial,
                    initial_angle=0.05 if initial_angle is None else initial_angle,
