@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(exc.exit_code)
         pe = parameter_error(exc)
         _fail(str(pe) if pe is not None else usage_line(exc))
-    sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+    if isinstance(rv, int) and not isinstance(rv, bool) and rv:  # typer.Exit(code)
+        sys.exit(rv)
 
 
 _COMMAND = None

@@ -19,10 +19,13 @@ from llg.paths import data_dir, read_toml
 
 def run_main(argv, capsys):
     capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
+    try:
         cramsim.main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
     out = capsys.readouterr()
-    return exc.value.code, out.out, out.err
+    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("content, words", [
