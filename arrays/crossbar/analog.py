@@ -305,6 +305,30 @@ def _device_table(device: str):
     return path
 
 
+def _worst_read_disturb(ctx, cfg):
+    """Read disturb at the worst AP-cell current (no line loss, +3 sigma conductance)."""
+    from llg.tables import open_table
+    table = open_table(cfg.table or _device_table(cfg.device))
+    g_ap_hi = chord_conductance(ctx.g_p0 * (1 + 3 * ctx.card["variation.sigma_diameter_rel"]) ** 2
+                                / (1 - 3 * ctx.card["variation.sigma_ra_rel"]), COS_AP,
+                                ctx.v_read, ctx.element, ctx.transistor) \
+        if cfg.variation else chord_conductance(ctx.g_p0, COS_AP, ctx.v_read, ctx.element,
+                                                ctx.transistor)
+    return read_disturb(table, float(g_ap_hi) * ctx.v_read, ctx.card["read.pulse_width"])
+
+
+def _operating_point(ctx, cfg) -> dict:
+    """The read operating point: voltage (V), chord conductances (S), resistances (ohm),
+    TMR0 (1), ADC energy per conversion (J)."""
+    g_ap = float(chord_conductance(ctx.g_p0, COS_AP, ctx.v_read, ctx.element, ctx.transistor))
+    return {"read_voltage_V": ctx.v_read, "g_p_chord_S": ctx.dg_nom + g_ap,
+            "g_ap_chord_S": g_ap, "delta_g_S": ctx.dg_nom, "r_p_ohm": 1.0 / ctx.g_p0,
+            "tmr0": ctx.element.tmr0, "transistor_r_on_ohm": ctx.transistor.r_on,
+            "r_row_per_cell_ohm": ctx.tech.r_ll_cell, "r_col_per_cell_ohm": ctx.tech.r_bsl_cell,
+            "adc_energy_per_conversion_J": adc_energy(ctx.adc, cfg.adc_bits)
+            if cfg.adc_bits is not None else 0.0}
+
+
 def run_crossbar(config: CrossbarConfig | None = None, **changes) -> CrossbarResult:
     """Run the digits network on crossbars for ``config`` (see module doc)."""
     cfg = replace(config or CrossbarConfig(), **changes).validated()
@@ -313,15 +337,7 @@ def run_crossbar(config: CrossbarConfig | None = None, **changes) -> CrossbarRes
     x_tr, x_te, y_tr, y_te = digits_data()
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0xC0B]))
 
-    # read disturb at the worst AP-cell current (no line loss, +3 sigma conductance)
-    from llg.tables import open_table
-    table = open_table(cfg.table or _device_table(cfg.device))
-    g_ap_hi = chord_conductance(ctx.g_p0 * (1 + 3 * ctx.card["variation.sigma_diameter_rel"]) ** 2
-                                / (1 - 3 * ctx.card["variation.sigma_ra_rel"]), COS_AP,
-                                ctx.v_read, ctx.element, ctx.transistor) \
-        if cfg.variation else chord_conductance(ctx.g_p0, COS_AP, ctx.v_read, ctx.element,
-                                                ctx.transistor)
-    rd = read_disturb(table, float(g_ap_hi) * ctx.v_read, ctx.card["read.pulse_width"])
+    rd = _worst_read_disturb(ctx, cfg)
     flip = 1.0 - (1.0 - rd.p_fp) ** cfg.disturb_reads if cfg.disturb_reads else 0.0
 
     w1 = (2.0 * model.w1.astype(float) - 1.0).T          # (64, H)
@@ -359,15 +375,7 @@ def run_crossbar(config: CrossbarConfig | None = None, **changes) -> CrossbarRes
         read_disturb={**rd.as_dict(),
                       "expected_flips_per_inference": rd.p_fp * _ap_reads(t1, x_te, t2, h_te),
                       "injected_flip_probability": flip},
-        operating_point={"read_voltage_V": ctx.v_read, "g_p_chord_S": ctx.dg_nom + float(
-            chord_conductance(ctx.g_p0, COS_AP, ctx.v_read, ctx.element, ctx.transistor)),
-            "g_ap_chord_S": float(chord_conductance(ctx.g_p0, COS_AP, ctx.v_read, ctx.element,
-                                                    ctx.transistor)),
-            "delta_g_S": ctx.dg_nom, "r_p_ohm": 1.0 / ctx.g_p0,
-            "tmr0": ctx.element.tmr0, "transistor_r_on_ohm": ctx.transistor.r_on,
-            "r_row_per_cell_ohm": ctx.tech.r_ll_cell, "r_col_per_cell_ohm": ctx.tech.r_bsl_cell,
-            "adc_energy_per_conversion_J": adc_energy(ctx.adc, cfg.adc_bits)
-            if cfg.adc_bits is not None else 0.0},
+        operating_point=_operating_point(ctx, cfg),
         notes=notes)
 
 

@@ -187,7 +187,21 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
         what_if = ", circuit_overrides=" + repr(dict(overrides))
     model.source = (f"circuits.operating_point(device={device!r}, table={table!r}, rows={rows}, "
                     f"target_error={target_error:g}{what_if})")
-    for name in (GATES if gates is None else [gate_spec(g).name for g in gates]):
+    names = GATES if gates is None else [gate_spec(g).name for g in gates]
+    _add_gate_costs(model, op_fn, names, gate_kwargs)
+    wfn = getattr(circuits, "write_operating_point", None)
+    if wfn is None:
+        model.pending.append("preset (single-cell write) costs: circuits.write_operating_point "
+                             "is not available yet")
+    else:
+        _add_write_costs(model, wfn, kwargs, overrides)
+    return model
+
+
+def _add_gate_costs(model: CostModel, op_fn, names, gate_kwargs: dict) -> None:
+    """Each gate's cost at its circuits operating point; none: infeasible; missing the
+    target: off target (its real costs kept)."""
+    for name in names:
         # a ParameterError here is bad input (e.g. a table built for another device): raise it
         op = op_fn(name, **gate_kwargs)
         if getattr(op, "v_operating", None) is None:
@@ -196,30 +210,30 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
         model.gates[name] = gate_cost_from_operating_point(op)
         if not getattr(op, "feasible", True):
             model.off_target[name] = str(getattr(op, "reason", "misses the target error"))
-    wfn = getattr(circuits, "write_operating_point", None)
-    if wfn is None:
-        model.pending.append("preset (single-cell write) costs: circuits.write_operating_point "
-                             "is not available yet")
-    else:
-        import inspect
 
-        write_kwargs = dict(kwargs)
-        if overrides:
-            if "circuit_overrides" in inspect.signature(wfn).parameters:
-                write_kwargs["circuit_overrides"] = dict(overrides)
-            else:
-                model.notes.append(f"what-if {dict(overrides)} not applied to the preset "
-                                     "writes (circuits.write_operating_point takes no "
-                                     "circuit_overrides); writes use the device's values")
-        for value in (0, 1):
-            op = wfn(value, **write_kwargs)
-            key = f"write {value}"
-            if getattr(op, "voltage", None) is None:
-                model.infeasible[key] = str(getattr(op, "reason", "no operating point"))
-                continue
-            model.writes[value] = write_cost_from_operating_point(
-                op, value, f"circuits.write_operating_point({value}, device={device!r}, "
-                f"rows={rows}, target_error={target_error:g})")
-            if not getattr(op, "feasible", True):
-                model.off_target[key] = str(getattr(op, "reason", "misses the target error"))
-    return model
+
+def _add_write_costs(model: CostModel, wfn, kwargs: dict, overrides) -> None:
+    """The preset writes of 0 and 1 at their circuits operating points (the what-if
+    overrides applied where circuits accepts them, else noted)."""
+    import inspect
+
+    write_kwargs = dict(kwargs)
+    if overrides:
+        if "circuit_overrides" in inspect.signature(wfn).parameters:
+            write_kwargs["circuit_overrides"] = dict(overrides)
+        else:
+            model.notes.append(f"what-if {dict(overrides)} not applied to the preset "
+                               "writes (circuits.write_operating_point takes no "
+                               "circuit_overrides); writes use the device's values")
+    device, rows, target_error = kwargs["device"], kwargs["rows"], kwargs["target_error"]
+    for value in (0, 1):
+        op = wfn(value, **write_kwargs)
+        key = f"write {value}"
+        if getattr(op, "voltage", None) is None:
+            model.infeasible[key] = str(getattr(op, "reason", "no operating point"))
+            continue
+        model.writes[value] = write_cost_from_operating_point(
+            op, value, f"circuits.write_operating_point({value}, device={device!r}, "
+            f"rows={rows}, target_error={target_error:g})")
+        if not getattr(op, "feasible", True):
+            model.off_target[key] = str(getattr(op, "reason", "misses the target error"))
