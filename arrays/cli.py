@@ -120,7 +120,7 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
                        baselines=tuple(baseline) if baseline else DEFAULT_BASELINES,
                        target_error=target_error, rows=rows, seed=seed, system=system,
                        drivers=drivers)
-    from .study.report import TMR_VALUES
+    from .study.sections.tmr import TMR_VALUES
 
     payload = build_report(setup, workload, out, error_sweep=not no_sweep, progress=say,
                            tmr_values=TMR_VALUES if tmr_sweep else None, scenarios=scs,

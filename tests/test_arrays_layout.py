@@ -17,6 +17,7 @@ FORBIDDEN = {
     "arrays.energy": ("arrays.study", "arrays.crossbar", "arrays.cli"),
     "arrays.study": ("arrays.cli", "arrays.crossbar.cli"),
     "arrays.crossbar": ("arrays.study", "arrays.cli"),
+    "arrays.study.sections": ("arrays.study.report",),
     "llg": ("arrays", "validation"),
     "circuits": ("arrays", "validation"),
 }
@@ -101,6 +102,18 @@ def test_subpackages_exist():
 
 def test_imports_run_one_way():
     assert violations(project_graph()) == []
+
+
+def test_sections_import_only_their_base():
+    """A report section is a unit: it imports the sections' base, never another section
+    (it asks ``ctx.data(name)`` for another section's data)."""
+    graph = project_graph()
+    for mod, deps in graph.items():
+        if _inside(mod, "arrays.study.sections") and mod != "arrays.study.sections":
+            others = {d for d in deps if _inside(d, "arrays.study.sections")
+                      and d not in ("arrays.study.sections", "arrays.study.sections.base")
+                      and not d.startswith("arrays.study.sections.base.")}
+            assert not others, f"{mod} imports {sorted(others)}"
 
 
 def test_no_import_circle_in_arrays():

@@ -89,7 +89,7 @@ def test_crossbar_energy_adds_an_mram_training_row():
     """memtech_study takes our crossbar model's energy per inference when given."""
     from arrays.energy.costs import CostModel
     from arrays.energy.evaluate import make_setup
-    from arrays.study.sections import memtech_study
+    from arrays.study.sections.memtech import memtech_study
 
     su = make_setup(costs=CostModel("stub", "default", "test: no circuits run"))
     st = memtech_study([], su, crossbar={"headline": {"energy_total": 2e-10}})

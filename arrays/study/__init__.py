@@ -6,8 +6,9 @@ nothing imports it except the CLI.
     claims            the published claims (data/claims card) and assess_claims()
     verdict           the verdict paragraph and table (what must change for 10x, 50x)
     parallelism       arrays at once vs die capacity and power budget
-    report            build_report(): DIR/report.md with figures, and the claims verdicts
-    sections          the report's scenario, technology and training sections
+    report            build_report(): evaluates the workloads once, loops over the sections
+    sections/         the report's sections in order, each computing its data and rendering
+                      its own markdown and figures (Section, Context, SECTIONS)
     scenarios         maturity scenarios (data/scenarios): device/periphery/integration what-ifs
     scaled_switching  the shipped switching table re-used exactly for another eta / TMR
     memtech           technology cards (data/memtech): SRAM CIM, ReRAM, PCM, MRAM
