@@ -1,0 +1,9 @@
+"""Finite-difference micromagnetics of the free layer, for where the macrospin fails.
+
+Modules, one job each: :mod:`grid` (cells and geometry mask), :mod:`demag` (Newell tensor),
+:mod:`convolution` (FFT demag field), :mod:`terms` (exchange, anisotropy, Zeeman,
+Slonczewski, thermal field), :mod:`kernels` (numba over cells), :mod:`system` (field and
+energy), :mod:`integrate` (stochastic Heun, relaxation), :mod:`sp4` (mu-MAG standard problem 4),
+:mod:`device_model` (a device's free layer), :mod:`string_method` (minimum energy paths),
+:mod:`cli` (``cramsim micromag``). SI units throughout.
+"""
