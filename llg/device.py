@@ -94,11 +94,16 @@ class Device:
     anisotropy_ms_exponent: float = _param(
         "1", "K_eff(T) proportional to Ms(T)^n (Callen-Callen; n = 2-2.5 for CoFeB/MgO)",
         lo=1.0, hi=4.0, default=2.18)
+    A_ex: float = _param("J/m", "exchange stiffness of the free layer (used by the micromagnetic "
+                         "solver, `cramsim micromag`; optional elsewhere)", lo=0.0, hi=1e-9,
+                         lo_open=True, default=None)
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
             meta = f.metadata
             value = getattr(self, f.name)
+            if value is None and f.default is None:
+                continue  # optional parameter left out of the file
             if meta["text"]:
                 if not isinstance(value, str):
                     raise ParameterError(f"{f.name} = {value!r} must be a string "
@@ -137,9 +142,25 @@ class Device:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
-        """All inputs as plain Python values (tuples become lists), for JSON and TOML."""
+        """All inputs as plain Python values (tuples become lists), for JSON and TOML.
+
+        Optional parameters left out of the file (None) are left out here too, so a device's
+        dictionary (and the table fingerprints built from it) does not change when a new
+        optional key is declared.
+        """
         return {k: (list(v) if isinstance(v, tuple) else v)
-                for k, v in dataclasses.asdict(self).items()}
+                for k, v in dataclasses.asdict(self).items() if v is not None}
+
+    def require(self, name: str, purpose: str) -> float:
+        """The value of optional parameter ``name``, or a ParameterError saying it is needed."""
+        value = getattr(self, name)
+        if value is None:
+            meta = {f.name: f.metadata for f in dataclasses.fields(self)}[name]
+            raise ParameterError(
+                f"{name} is missing from device '{self.name}' and is required for {purpose} "
+                f"({meta['description'].split(' (')[0]}, {meta['unit']}); valid range: "
+                f"{meta['lo']:g} < {name} <= {meta['hi']:g} {meta['unit']}")
+        return value
 
     # -- geometry ----------------------------------------------------------------------------
     @property
@@ -320,13 +341,14 @@ def parameter_table() -> list[dict]:
     for f in dataclasses.fields(Device):
         m = f.metadata
         default = None
+        required = True
         if f.default is not dataclasses.MISSING:
-            default = f.default
+            default, required = f.default, False
         elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-            default = list(f.default_factory())  # type: ignore[misc]
+            default, required = list(f.default_factory()), False  # type: ignore[misc]
         rows.append(dict(name=f.name, unit=m["unit"], description=m["description"],
                          lo=m["lo"], hi=m["hi"], choices=m["choices"],
-                         required=default is None, default=default))
+                         required=required, default=default))
     return rows
 
 
