@@ -41,9 +41,21 @@ class Path:
         return int(np.argmax(self.energy))
 
     @property
+    def saddle_energy(self) -> float:
+        """Maximum of a cubic spline through the images' (s, E), J.
+
+        The highest image alone underestimates the saddle by O(ds^2) (2 % for a coherent
+        rotation over 12 images); the spline recovers most of it.
+        """
+        from scipy.interpolate import CubicSpline
+
+        fine = np.linspace(0.0, 1.0, 20 * len(self.s) + 1)
+        return float(max(CubicSpline(self.s, self.energy)(fine).max(), self.energy.max()))
+
+    @property
     def barrier(self) -> float:
-        """E_saddle - E(first image), J."""
-        return float(self.energy.max() - self.energy[0])
+        """E_saddle - E(first image), J (spline-interpolated saddle)."""
+        return self.saddle_energy - float(self.energy[0])
 
 
 def coherent_chain(system: System, m_a, m_b, n: int) -> list:
@@ -170,7 +182,7 @@ def barrier(system: System, images: int = 24, wall_width: float | None = None,
              for k, c in chains.items()}
     best = min(paths.values(), key=lambda p: p.barrier)
     sad = best.images[best.saddle_index]
-    return {"barrier": best.barrier, "saddle_energy": float(best.energy.max()),
+    return {"barrier": best.barrier, "saddle_energy": best.saddle_energy,
             "mechanism": classify(system, sad), "saddle_uniformity":
             float(np.linalg.norm(system.average(sad))),
             "path": [{"s": float(a), "energy": float(e - best.energy[0])}

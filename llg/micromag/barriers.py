@@ -1,0 +1,44 @@
+"""A device's thermal barrier from the micromagnetic minimum energy path (SI units).
+
+``device_barrier`` is what ``cramsim micromag barrier`` prints; ``delta_eff_curve`` sweeps
+the diameter (the macrospin Delta grows as d^2, the domain-wall barrier sigma_w d t only
+as d) and :func:`subcritical_inputs` turns the curve into the gate layer's inputs.
+"""
+from __future__ import annotations
+
+import math
+
+from ..constants import K_B, MU0
+from ..device import Device
+from ..errors import check_range
+from . import device_model as DM
+from .string_method import barrier, crossover_diameter, wall_energy_density
+
+
+def k_eff(device: Device) -> float:
+    """Effective (demag-included) anisotropy energy density mu0 Ms Hk_eff / 2, J/m^3."""
+    return 0.5 * MU0 * device.Ms * device.Hk_eff
+
+
+def device_barrier(device: Device, cell: float = 1e-9, images: int = 24,
+                   progress=None, max_iter: int = 3000) -> dict:
+    """Delta_macrospin, Delta_micromagnetic, mechanism, saddle energy (J), path (J)."""
+    check_range("images", images, "", 5, 400, what="number of string images")
+    if device.temperature <= 0:
+        check_range("temperature", device.temperature, "K", 0.0, 1500.0, lo_open=True,
+                    what="Delta = E_b / k_B T needs T > 0")
+    s = DM.from_device(device, cell=cell)
+    A = device.require("A_ex", DM.PURPOSE)
+    width = math.sqrt(A / k_eff(device))
+    r = barrier(s, images=int(images), wall_width=width, progress=progress,
+                max_iter=max_iter)
+    kT = K_B * device.temperature
+    return {"delta_macrospin": device.delta, "delta_micromagnetic": r["barrier"] / kT,
+            "mechanism": r["mechanism"], "saddle_energy": r["saddle_energy"],
+            "path": r["path"], "cell": cell, "images": int(images),
+            # context (not part of the interface's required keys)
+            "delta_macrospin_grid": DM.macrospin_delta_of_grid(device, s),
+            "delta_domain_wall": wall_energy_density(A, k_eff(device)) * device.diameter
+            * device.free_layer_thickness / kT,
+            "crossover_diameter": crossover_diameter(A, k_eff(device)),
+            "converged": r["converged"]}
