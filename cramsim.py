@@ -32,6 +32,7 @@ def _register_all() -> None:
     from llg import cli_wer; cli_wer.register(app)  # noqa: E702
     from arrays import cli as arrays_cli; arrays_cli.register(app)  # noqa: E702
     from arrays.crossbar import cli as crossbar_cli; crossbar_cli.register(app)  # noqa: E702
+    from llg.micromag import cli as micromag_cli; micromag_cli.register(app)  # noqa: E702
 
 
 #: Options that take several values. The CLI accepts both ``--current 1e-5 2e-5`` and the

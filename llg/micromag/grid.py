@@ -95,7 +95,7 @@ class Grid:
             raise ParameterError(
                 f"cell = {big:.3g} m is invalid (largest cell edge); valid range: <= exchange "
                 f"length {exchange_length:.3g} m (sqrt(2 A_ex / (mu0 Ms^2)) or, if shorter, "
-                f"the wall width sqrt(A_ex / K_eff))")
+                f"the length sqrt(A_ex / K_u))")
 
 
 def _counts(extent: float, cell: float, name: str) -> int:

@@ -1,0 +1,180 @@
+"""``cramsim micromag barrier | sp4 | trajectory``: the micromagnetic solver's CLI face.
+
+Heavy imports (numba kernels, scipy) happen inside the commands, so registering this group
+costs nothing at start-up.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+micromag_app = typer.Typer(help="Finite-difference micromagnetics of the free layer "
+                           "(exchange, demag, anisotropy, spin torque, thermal field).",
+                           no_args_is_help=True)
+
+DEVICE_OPT = typer.Option("default", "--device", "-d", help="Shipped device name or a TOML "
+                          "path; needs A_ex (exchange stiffness, J/m).")
+CELL_OPT = typer.Option(1e-9, "--cell", help="Cell edge, m (<= the exchange length).")
+
+
+def _progress_bar(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="it", leave=False)
+
+
+@micromag_app.command("barrier")
+def barrier_cmd(device: str = DEVICE_OPT, cell: float = CELL_OPT,
+                images: int = typer.Option(24, "--images", help="String images (>= 5)."),
+                json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Zero-current energy barrier by the string method: minimum energy path, saddle,
+    Delta_eff and the reversal mechanism (coherent, nonuniform or domain wall).
+
+    JSON: {"delta_macrospin", "delta_micromagnetic", "mechanism", "saddle_energy" (J),
+    "path": [{"s", "energy" (J, from the start state)}], "cell" (m), "images"} and context
+    keys (delta_domain_wall, crossover_diameter (m), delta_macrospin_grid, converged).
+    """
+    from ..cli_util import emit_json, emit_table
+    from ..device import load_device
+    from ..errors import check_range
+    from .barriers import device_barrier
+
+    check_range("images", images, "", 5, 400, what="number of string images")
+    dev = load_device(device)
+    dev.require("A_ex", "the micromagnetic solver (cramsim micromag)")
+    bar = _progress_bar(2 * 3000, "string method", not json_out)
+
+    def progress(it, _e):
+        if bar is not None:
+            bar.update(25)
+
+    r = device_barrier(dev, cell=cell, images=images, progress=progress)
+    if bar is not None:
+        bar.close()
+    if json_out:
+        emit_json(r)
+        return
+    emit_table(f"micromagnetic barrier of {dev.name}", [
+        ("delta_macrospin", r["delta_macrospin"], "1"),
+        ("delta_micromagnetic", r["delta_micromagnetic"], "1"),
+        ("mechanism", r["mechanism"]), ("saddle_energy", r["saddle_energy"], "J"),
+        ("delta_domain_wall", r["delta_domain_wall"], "1"),
+        ("crossover_diameter", r["crossover_diameter"], "m"),
+        ("cell", cell, "m"), ("images", images)])
+
+
+@micromag_app.command("sp4")
+def sp4_cmd(field: int = typer.Option(1, "--field", help="Applied field 1 or 2."),
+            plot: Optional[Path] = typer.Option(None, "--plot", help="Write <m>(t) to a PNG."),
+            json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """mu-MAG standard problem 4 (128 x 32 x 1 cells) and its comparison with mumax3.
+
+    JSON: relaxed_m, final_m, t_first_mx_zero (s), extrema, the reference numbers and
+    their source, the deviations (relaxed_error, final_error for field 1), t (s), m.
+    """
+    from ..cli_util import emit_json, emit_table
+    from . import sp4
+
+    r = sp4.run(field, progress=not json_out)
+    if plot is not None:
+        _plot_sp4(r, plot)
+    if json_out:
+        emit_json(r)
+        return
+    rows = [("relaxed <m>", ", ".join(f"{x:.5f}" for x in r["relaxed_m"])),
+            ("mumax3 relaxed", ", ".join(f"{x:.5f}" for x in r["reference"]["relaxed"])),
+            ("<m> at 1 ns", ", ".join(f"{x:.5f}" for x in r["final_m"]))]
+    if field == 1:
+        rows.append(("mumax3 at 1 ns", ", ".join(f"{x:.5f}" for x in
+                                                 r["reference"]["field1_1ns"])))
+        rows.append(("max deviation at 1 ns", r["final_error"]))
+    rows += [("first <m_x> = 0", r["t_first_mx_zero"], "s"),
+             ("wall time", r["seconds_relax"] + r["seconds_dynamics"], "s")]
+    emit_table(f"standard problem 4, field {field}", rows)
+
+
+def _plot_sp4(r, path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    t = np.asarray(r["t"]) * 1e9
+    m = np.asarray(r["m"])
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for c, name in enumerate(("<m_x>", "<m_y>", "<m_z>")):
+        ax.plot(t, m[:, c], label=name)
+    ax.set_xlabel("t (ns)")
+    ax.set_ylabel("<m>")
+    ax.set_title(f"standard problem 4, field {r['field']}")
+    ax.legend()
+    fig.tight_layout()
+    tmp = path.with_name(path.name + ".tmp.png")
+    fig.savefig(tmp, dpi=120)
+    plt.close(fig)
+    tmp.replace(path)  # atomic
+
+
+@micromag_app.command("trajectory")
+def trajectory_cmd(device: str = DEVICE_OPT,
+                   current: float = typer.Option(..., "--current", help="Current, A (signed: "
+                                                 "positive drives AP -> P)."),
+                   duration: float = typer.Option(..., "--duration", help="Simulated time, s."),
+                   temperature: Optional[float] = typer.Option(
+                       None, "--temperature", help="Temperature, K (default: the device's)."),
+                   cell: float = typer.Option(2e-9, "--cell", help="Cell edge, m."),
+                   initial_angle: float = typer.Option(
+                       0.05, "--initial-angle", help="Tilt of the P start state, rad."),
+                   seed: int = typer.Option(0, "--seed", help="Random seed (thermal field)."),
+                   json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """One micromagnetic trajectory from P (tilted by --initial-angle): <m>(t), switch time.
+
+    T > 0: stochastic Heun with the per-cell thermal field; T = 0: adaptive RK45. JSON:
+    "times" (s), "m" (<m>), "switch_time" (s, first <m>.u = 0; null if none), "switched",
+    "grid", "cell" (m), "ic0" (A, macrospin), "temperature" (K).
+    """
+    from ..cli_util import emit_json, emit_table
+    from ..device import load_device
+    from ..errors import check_range
+    from . import device_model as DM
+    from .integrate import run, run_deterministic
+
+    check_range("initial_angle", initial_angle, "rad", 0.0, math.pi / 2)
+    dev = load_device(device)
+    T = dev.temperature if temperature is None else check_range(
+        "temperature", temperature, "K", 0.0, dev.curie_temperature, hi_open=True)
+    s = DM.from_device(dev, cell=cell, current=current, temperature=T)
+    m0 = DM.tilted(s, initial_angle, dev.easy_axis)
+    if T > 0:
+        tr = run(s, m0, duration, seed=seed, axis=dev.easy_axis, progress=not json_out)
+    else:
+        tr = run_deterministic(s, m0, duration, record_every=duration / 200,
+                               progress=not json_out)
+        u = tr.m_avg @ dev.easy_axis
+        k = int(math.nan if not (u < 0).any() else (u < 0).argmax())
+        if (u < 0).any():
+            tr.switch_time = float(tr.t[k - 1] + (tr.t[k] - tr.t[k - 1]) * u[k - 1]
+                                   / (u[k - 1] - u[k]))
+    sw = tr.switch_time
+    out = {"device": dev.name, "current": current, "duration": duration, "temperature": T,
+           "cell": cell, "grid": list(s.grid.shape[::-1]), "ic0": dev.ic0,
+           "switch_time": sw if math.isfinite(sw) else None, "switched": math.isfinite(sw),
+           "times": tr.t, "m": tr.m_avg}
+    if json_out:
+        emit_json(out)
+        return
+    emit_table("micromagnetic trajectory", [
+        ("device", dev.name), ("current", current, "A"), ("I/Ic0", current / dev.ic0),
+        ("grid", " x ".join(map(str, out["grid"]))), ("switched", str(out["switched"])),
+        ("switch_time", sw, "s"), ("final <m>", ", ".join(f"{x:.4f}" for x in tr.m_avg[-1]))])
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``micromag`` group to the cramsim CLI."""
+    app.add_typer(micromag_app, name="micromag")
