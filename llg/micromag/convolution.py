@@ -48,17 +48,20 @@ class DemagField:
     def field(self, m: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """H_d (3, nz, ny, nx), A/m, for unit vectors m (3, nz, ny, nx) (zero off the mask)."""
         nz, ny, nx = self.grid.shape
-        mf = [sfft.rfftn(m[c] * self._mask, s=self.padded, workers=self.workers)
-              for c in range(3)]
+        # one batched transform of the three components over the spatial axes
+        axes = (-2, -1) if nz == 1 else (-3, -2, -1)
+        s = self.padded[-len(axes):]
+        mf = sfft.rfftn(m * self._mask, s=s, axes=axes, workers=self.workers)
         k = self._k
-        hx = k["xx"] * mf[0] + k["xy"] * mf[1] + k["xz"] * mf[2]
-        hy = k["xy"] * mf[0] + k["yy"] * mf[1] + k["yz"] * mf[2]
-        hz = k["xz"] * mf[0] + k["yz"] * mf[1] + k["zz"] * mf[2]
+        h = np.empty_like(mf)
+        h[0] = k["xx"] * mf[0] + k["xy"] * mf[1] + k["xz"] * mf[2]
+        h[1] = k["xy"] * mf[0] + k["yy"] * mf[1] + k["yz"] * mf[2]
+        h[2] = k["xz"] * mf[0] + k["yz"] * mf[1] + k["zz"] * mf[2]
+        full = sfft.irfftn(h, s=s, axes=axes, workers=self.workers)
         if out is None:
             out = np.empty((3, nz, ny, nx))
-        for c, h in enumerate((hx, hy, hz)):
-            full = sfft.irfftn(h, s=self.padded, workers=self.workers)
-            np.multiply(full[:nz, :ny, :nx], -self.Ms * self._mask, out=out[c])
+        np.multiply(full[..., :nz, :ny, :nx] if nz > 1 else full[..., :ny, :nx],
+                    -self.Ms * self._mask, out=out)
         return out
 
     def average_factors(self) -> np.ndarray:

@@ -32,7 +32,7 @@ def device_grid(device: Device, cell: float) -> Grid:
     """The free-layer disk on square cells of about ``cell`` m (one or a few through t)."""
     check_range("cell", cell, "m", 1e-10, 1e-7, what="cell size")
     t = device.free_layer_thickness
-    nz = max(1, int(math.ceil(t / cell - 1e-9)))
+    nz = max(1, int(round(t / cell)))  # thin films: one cell through t unless t >= 1.5 cells
     return disk(device.diameter, t, cell, t / nz)
 
 
