@@ -42,3 +42,26 @@ def device_barrier(device: Device, cell: float = 1e-9, images: int = 24,
             * device.free_layer_thickness / kT,
             "crossover_diameter": crossover_diameter(A, k_eff(device)),
             "converged": r["converged"]}
+
+
+def delta_eff_curve(device: Device, diameters, cell: float = 2e-9, images: int = 16) -> list:
+    """Delta_micromagnetic and the mechanism for each diameter (m), other inputs fixed.
+
+    The input of the gate layer's activation model: below the crossover diameter Delta_eff
+    follows the macrospin (~d^2), above it the wall barrier (~d).
+    """
+    out = []
+    for d in diameters:
+        r = device_barrier(device.with_(diameter=float(d)), cell=cell, images=images)
+        out.append({"diameter": float(d), "delta_macrospin": r["delta_macrospin"],
+                    "delta_micromagnetic": r["delta_micromagnetic"],
+                    "mechanism": r["mechanism"]})
+    return out
+
+
+def convergence(device: Device, cells=(3e-9, 2e-9, 1.5e-9), images=(12, 24)) -> list:
+    """Delta_micromagnetic over a grid of cell sizes (m) and image counts (the study the
+    issue asks for; the validation case runs a small one)."""
+    return [{"cell": c, "images": n,
+             "delta_micromagnetic": device_barrier(device, cell=c, images=n)[
+                 "delta_micromagnetic"]} for c in cells for n in images]
