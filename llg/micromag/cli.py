@@ -139,6 +139,8 @@ def trajectory_cmd(device: str = DEVICE_OPT,
     "times" (s), "m" (<m>), "switch_time" (s, first <m>.u = 0; null if none), "switched",
     "grid", "cell" (m), "ic0" (A, macrospin), "temperature" (K).
     """
+    import numpy as np
+
     from ..cli_util import emit_json, emit_table
     from ..device import load_device
     from ..errors import check_range
@@ -156,9 +158,9 @@ def trajectory_cmd(device: str = DEVICE_OPT,
     else:
         tr = run_deterministic(s, m0, duration, record_every=duration / 200,
                                progress=not json_out)
-        u = tr.m_avg @ dev.easy_axis
-        k = int(math.nan if not (u < 0).any() else (u < 0).argmax())
+        u = tr.m_avg @ np.asarray(dev.easy_axis)
         if (u < 0).any():
+            k = int((u < 0).argmax())
             tr.switch_time = float(tr.t[k - 1] + (tr.t[k] - tr.t[k - 1]) * u[k - 1]
                                    / (u[k - 1] - u[k]))
     sw = tr.switch_time
