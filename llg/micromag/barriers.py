@@ -30,8 +30,12 @@ def device_barrier(device: Device, cell: float = 1e-9, images: int = 24,
     s = DM.from_device(device, cell=cell)
     A = device.require("A_ex", DM.PURPOSE)
     width = math.sqrt(A / k_eff(device))
+    d_c = crossover_diameter(A, k_eff(device))
+    # far above the crossover the coherent chain only relaxes (slowly) toward the wall's
+    # path, and its coherent saddle K_eff V is far higher: start from the wall alone
+    starts = ("domain wall",) if device.diameter > 2.0 * d_c else ("coherent", "domain wall")
     r = barrier(s, images=int(images), wall_width=width, progress=progress,
-                max_iter=max_iter)
+                max_iter=max_iter, starts=starts)
     kT = K_B * device.temperature
     return {"delta_macrospin": device.delta, "delta_micromagnetic": r["barrier"] / kT,
             "mechanism": r["mechanism"], "saddle_energy": r["saddle_energy"],
@@ -40,7 +44,7 @@ def device_barrier(device: Device, cell: float = 1e-9, images: int = 24,
             "delta_macrospin_grid": DM.macrospin_delta_of_grid(device, s),
             "delta_domain_wall": wall_energy_density(A, k_eff(device)) * device.diameter
             * device.free_layer_thickness / kT,
-            "crossover_diameter": crossover_diameter(A, k_eff(device)),
+            "crossover_diameter": d_c,
             "converged": r["converged"]}
 
 

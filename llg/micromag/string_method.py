@@ -163,8 +163,10 @@ def crossover_diameter(A_ex: float, K_eff: float) -> float:
 
 
 def barrier(system: System, images: int = 24, wall_width: float | None = None,
-            max_iter: int = 3000, rtol: float = 1e-4, progress=None) -> dict:
-    """Zero-current barrier between +u and -u: both initial chains, the lower saddle wins.
+            max_iter: int = 3000, rtol: float = 1e-4, progress=None,
+            starts=("coherent", "domain wall")) -> dict:
+    """Zero-current barrier between +u and -u: each initial chain in ``starts`` is relaxed
+    and the lower saddle wins.
 
     Returns energies in J: ``saddle_energy`` (absolute), ``barrier`` (E_saddle - E_start),
     ``mechanism``, the winning ``path`` (s, energy relative to the start) and both barriers.
@@ -176,8 +178,9 @@ def barrier(system: System, images: int = 24, wall_width: float | None = None,
     m_b = minimize(system, system.uniform(tuple(-np.asarray(u))), tol=1.0)
     if wall_width is None:
         wall_width = 4.0 * max(system.grid.dx, system.grid.dy)
-    chains = {"coherent": coherent_chain(system, m_a, m_b, images),
-              "domain wall": wall_chain(system, m_a, m_b, images, wall_width)}
+    make = {"coherent": lambda: coherent_chain(system, m_a, m_b, images),
+            "domain wall": lambda: wall_chain(system, m_a, m_b, images, wall_width)}
+    chains = {k: make[k]() for k in starts}
     paths = {k: relax_string(system, c, max_iter=max_iter, rtol=rtol, progress=progress)
              for k, c in chains.items()}
     best = min(paths.values(), key=lambda p: p.barrier)
