@@ -48,13 +48,14 @@ class NumpyStep:
 
     def demag(self, m):
         nz, ny, nx = self.mask.shape
-        f = [np.fft.rfftn(m[c] * self.maskf, s=self.padded, axes=(0, 1, 2)) for c in range(3)]
+        f = [np.fft.rfftn(m[c] * self.maskf, s=self.padded, axes=(0, 1, 2))
+             for c in range(3)]
         k = self.k
         hs = (k["xx"] * f[0] + k["xy"] * f[1] + k["xz"] * f[2],
               k["xy"] * f[0] + k["yy"] * f[1] + k["yz"] * f[2],
               k["xz"] * f[0] + k["yz"] * f[1] + k["zz"] * f[2])
-        return np.stack([np.fft.irfftn(h, s=self.padded, axes=(0, 1, 2))[:nz, :ny, :nx] for h in hs]) \
-            * (-self.s.Ms * self.maskf)
+        full = [np.fft.irfftn(h, s=self.padded, axes=(0, 1, 2))[:nz, :ny, :nx] for h in hs]
+        return np.stack(full) * (-self.s.Ms * self.maskf)
 
     def field(self, m, h):
         P, mk = self.P, self.maskf

@@ -3,7 +3,8 @@
 Modules, one job each: :mod:`grid` (cells and geometry mask), :mod:`demag` (Newell tensor),
 :mod:`convolution` (FFT demag field), :mod:`terms` (exchange, anisotropy, Zeeman,
 Slonczewski, thermal field), :mod:`kernels` (numba over cells), :mod:`system` (field and
-energy), :mod:`integrate` (stochastic Heun, relaxation), :mod:`sp4` (mu-MAG standard problem 4),
-:mod:`device_model` (a device's free layer), :mod:`string_method` (minimum energy paths),
-:mod:`cli` (``cramsim micromag``). SI units throughout.
+energy), :mod:`integrate` (stochastic Heun; RK45 at T = 0), :mod:`minimize` (energy minima),
+:mod:`sp4` (mu-MAG standard problem 4), :mod:`device_model` (a device's free layer),
+:mod:`checks` (macrospin limit, Boltzmann), :mod:`string_method` (minimum energy paths),
+:mod:`barriers` (a device's Delta_eff), :mod:`cli` (``cramsim micromag``). SI units.
 """

@@ -53,7 +53,9 @@ def macrospin_switch_time(device: Device, ratio: float, theta0: float) -> float:
     d theta/dt = gamma' sin theta (|a_J| - alpha Hk cos theta))."""
     gp = GAMMA_E * MU0 / (1 + device.alpha ** 2)
     a = ratio * device.alpha * device.Hk_eff
-    f = lambda th: 1.0 / (gp * math.sin(th) * (a - device.alpha * device.Hk_eff * math.cos(th)))  # noqa
+    def f(th):
+        return 1.0 / (gp * math.sin(th) * (a - device.alpha * device.Hk_eff * math.cos(th)))
+
     return quad(f, theta0, math.pi / 2)[0]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import GAMMA_E, MU0
-from ..errors import ParameterError, check_range
+from ..errors import check_range
 from . import kernels as K
 from .system import System
 
@@ -109,23 +109,6 @@ def run(system: System, m0: np.ndarray, duration: float, dt: float | None = None
     if bar is not None:
         bar.close()
     return Trajectory(np.array(ts), np.array(ms), m, switch_time=switch_time)
-
-
-def relax(system: System, m0: np.ndarray, tol: float = 1e-2, max_time: float = 20e-9,
-          dt: float | None = None) -> np.ndarray:
-    """Energy minimum reached by damping-only dynamics (precession off), until the largest
-    torque |m x H| falls below ``tol`` A/m, or ``max_time`` s (then ParameterError)."""
-    sys1 = system.with_(alpha=1.0, thermal=type(system.thermal)(0.0))
-    dt = stable_dt(sys1, safety=0.5) if dt is None else dt
-    st = Stepper(sys1, dt, precess=False)
-    m = m0.copy()
-    n_max = int(max_time / dt)
-    for i in range(n_max):
-        st.step(m)
-        if i % 50 == 0 and K.max_torque(m, st.H, st.mask) < tol:
-            return m
-    raise ParameterError(f"relaxation: max_time = {max_time:g} s did not reach torque "
-                         f"tolerance {tol:g} A/m; valid: a longer max_time or looser tol")
 
 
 def _bar(n, progress):

@@ -116,26 +116,3 @@ def axpy_normalize(m, k1, k2, c1, c2, mask, out):
             out[0, k, j, i] = v0 * inv
             out[1, k, j, i] = v1 * inv
             out[2, k, j, i] = v2 * inv
-
-
-@nb.njit(cache=True)
-def max_torque(m, H, mask):
-    """max over cells of |m x H| / 1, A/m (relaxation stop criterion)."""
-    nz, ny, nx = mask.shape
-    best = 0.0
-    for k in range(nz):
-        for j in range(ny):
-            for i in range(nx):
-                if mask[k, j, i]:
-                    m0, m1, m2 = m[0, k, j, i], m[1, k, j, i], m[2, k, j, i]
-                    H0, H1, H2 = H[0, k, j, i], H[1, k, j, i], H[2, k, j, i]
-                    t = ((m1 * H2 - m2 * H1) ** 2 + (m2 * H0 - m0 * H2) ** 2
-                         + (m0 * H1 - m1 * H0) ** 2)
-                    if t > best:
-                        best = t
-    return math.sqrt(best)
-
-
-def empty_like_field(shape) -> np.ndarray:
-    """A zeroed (3, nz, ny, nx) float64 array."""
-    return np.zeros((3,) + tuple(shape))
