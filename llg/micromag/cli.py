@@ -47,15 +47,17 @@ def barrier_cmd(device: str = DEVICE_OPT, cell: float = CELL_OPT,
     check_range("images", images, "", 5, 400, what="number of string images")
     dev = load_device(device)
     dev.require("A_ex", "the micromagnetic solver (cramsim micromag)")
-    bar = _progress_bar(2 * 3000, "string method", not json_out)
+    bars = []  # created on the first report, after every input check has passed
 
     def progress(it, _e):
-        if bar is not None:
-            bar.update(25)
+        if not bars:
+            bars.append(_progress_bar(2 * 3000, "string method", not json_out))
+        if bars[0] is not None:
+            bars[0].update(25)
 
     r = device_barrier(dev, cell=cell, images=images, progress=progress)
-    if bar is not None:
-        bar.close()
+    if bars and bars[0] is not None:
+        bars[0].close()
     if json_out:
         emit_json(r)
         return
