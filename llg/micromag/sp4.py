@@ -27,22 +27,24 @@ from .minimize import minimize
 from .system import System
 from .terms import Exchange, Zeeman
 
-A_EX = 1.3e-11     # J/m
-MS = 8.0e5         # A/m
-ALPHA = 0.02
-SIZE = (500e-9, 125e-9, 3e-9)  # m
-FIELDS_MT = {1: (-24.6, 4.3, 0.0), 2: (-35.5, -6.3, 0.0)}  # mu0 H, mT
-#: mumax3 test/standardproblem4.mx3 (128 x 32 x 1 cells), see the module docstring.
-REFERENCE = {
-    "source": "mumax3 test/standardproblem4.mx3 (github.com/mumax/3), 128 x 32 x 1 cells",
-    "relaxed": (0.9669684171676636, 0.1252732127904892, 0.0),
-    "field1_1ns": (-0.9846124053001404, 0.12604089081287384, 0.04327124357223511),
-    "field2_1ns": (-0.9687, -0.1186, -0.00569),
-    "source_field2": "mumax3 test/cert/standardproblem4b.go (github.com/mumax/3)",
-}
+
+def _card() -> dict:
+    from ..paths import data_dir, read_toml
+
+    return read_toml(data_dir() / "micromag" / "sp4.toml", "standard problem 4 card")
 
 
-def build(nx: int = 128, ny: int = 32) -> System:
+_C = _card()
+A_EX = _C["A_ex"]          # J/m
+MS = _C["Ms"]              # A/m
+ALPHA = _C["alpha"]
+SIZE = tuple(_C["size"])   # m
+FIELDS_MT = {int(k): tuple(v) for k, v in _C["fields_mT"].items()}  # mu0 H, mT
+#: data/micromag/sp4.toml: mumax3's numbers on the 128 x 32 x 1 grid (module docstring).
+REFERENCE = {"source": _C["source"], **{k: tuple(v) for k, v in _C["reference"].items()}}
+
+
+def build(nx: int = _C["grid"][0], ny: int = _C["grid"][1]) -> System:
     """The SP4 system on an nx x ny x 1 grid (no field yet)."""
     g = rectangle(SIZE[0], SIZE[1], SIZE[2], SIZE[0] / nx)
     if g.ny != ny:
@@ -52,10 +54,11 @@ def build(nx: int = 128, ny: int = 32) -> System:
 
 def s_state(system: System) -> np.ndarray:
     """The relaxed S-state (energy minimum from m = (1, 0.1, 0))."""
-    return minimize(system, system.uniform((1.0, 0.1, 0.0)), tol=0.1)
+    return minimize(system, system.uniform(tuple(_C["initial"])), tol=0.1)
 
 
-def run(field: int = 1, nx: int = 128, ny: int = 32, duration: float = 1e-9,
+def run(field: int = 1, nx: int = _C["grid"][0], ny: int = _C["grid"][1],
+        duration: float = 1e-9,
         record_every: float = 5e-12, progress: bool = False) -> dict:
     """Relax, apply field 1 or 2, integrate ``duration`` s; traces and the comparison."""
     if field not in FIELDS_MT:
@@ -86,7 +89,7 @@ def run(field: int = 1, nx: int = 128, ny: int = 32, duration: float = 1e-9,
         "reference": dict(REFERENCE),
     }
     out["relaxed_error"] = float(np.abs(relaxed - REFERENCE["relaxed"]).max())
-    if abs(duration - 1e-9) < 1e-15 and (nx, ny) == (128, 32):
+    if abs(duration - 1e-9) < 1e-15 and [nx, ny] == list(_C["grid"][:2]):
         ref = REFERENCE[f"field{field}_1ns"]
         out["final_error"] = float(np.abs(traj.m_avg[-1] - np.asarray(ref)).max())
     return out
