@@ -39,7 +39,7 @@ def _atan_ratio(num, den):
 
 
 def newell_f(x, y, z):
-    """Newell's f(x, y, z), m^3... (length^5 / length^2); even in every argument."""
+    """Newell's f(x, y, z) (a length cubed); even in every argument."""
     x, y, z = np.abs(x), np.abs(y), np.abs(z)
     x2, y2, z2 = x * x, y * y, z * z
     R = np.sqrt(x2 + y2 + z2)
