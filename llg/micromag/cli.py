@@ -11,13 +11,18 @@ from typing import Optional
 
 import typer
 
+from .. import cli_params as cp
+
 micromag_app = typer.Typer(help="Finite-difference micromagnetics of the free layer "
                            "(exchange, demag, anisotropy, spin torque, thermal field).",
                            no_args_is_help=True)
 
-DEVICE_OPT = typer.Option("default", "--device", "-d", help="Shipped device name or a TOML "
-                          "path; needs A_ex (exchange stiffness, J/m).")
-CELL_OPT = typer.Option(1e-9, "--cell", help="Cell edge, m (<= the exchange length).")
+DEVICE_OPT = cp.data_file("default", "--device", "-d", kind="devices", what="device",
+                          load="llg.device:load_device",
+                          help="Shipped device name or a TOML path; needs A_ex (exchange "
+                          "stiffness, J/m).")
+CELL_OPT = cp.number(1e-9, "--cell", unit="m", lo=1e-10, hi=1e-7,
+                     help="Cell edge (<= the exchange length).")
 
 
 def _progress_bar(total: int, desc: str, enabled: bool):
@@ -30,7 +35,8 @@ def _progress_bar(total: int, desc: str, enabled: bool):
 
 @micromag_app.command("barrier")
 def barrier_cmd(device: str = DEVICE_OPT, cell: float = CELL_OPT,
-                images: int = typer.Option(24, "--images", help="String images (>= 5)."),
+                images: int = cp.number(24, "--images", unit="", lo=5, hi=400, integer=True,
+                                        help="String images."),
                 json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Zero-current energy barrier by the string method: minimum energy path, saddle,
     Delta_eff and the reversal mechanism (coherent, nonuniform or domain wall).
@@ -71,8 +77,10 @@ def barrier_cmd(device: str = DEVICE_OPT, cell: float = CELL_OPT,
 
 
 @micromag_app.command("sp4")
-def sp4_cmd(field: int = typer.Option(1, "--field", help="Applied field 1 or 2."),
-            plot: Optional[Path] = typer.Option(None, "--plot", help="Write <m>(t) to a PNG."),
+def sp4_cmd(field: int = cp.number(1, "--field", unit="", lo=1, hi=2, integer=True,
+                                   help="Applied field 1 or 2."),
+            plot: Optional[Path] = cp.output(None, "--plot", suffixes=(".png",),
+                                             help="Write <m>(t) to this PNG."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """mu-MAG standard problem 4 (128 x 32 x 1 cells) and its comparison with mumax3.
 
@@ -124,15 +132,21 @@ def _plot_sp4(r, path: Path):
 
 @micromag_app.command("trajectory")
 def trajectory_cmd(device: str = DEVICE_OPT,
-                   current: float = typer.Option(..., "--current", help="Current, A (signed: "
-                                                 "positive drives AP -> P)."),
-                   duration: float = typer.Option(..., "--duration", help="Simulated time, s."),
-                   temperature: Optional[float] = typer.Option(
-                       None, "--temperature", help="Temperature, K (default: the device's)."),
-                   cell: float = typer.Option(2e-9, "--cell", help="Cell edge, m."),
-                   initial_angle: float = typer.Option(
-                       0.05, "--initial-angle", help="Tilt of the P start state, rad."),
-                   seed: int = typer.Option(0, "--seed", help="Random seed (thermal field)."),
+                   current: float = cp.number(..., "--current", unit="A", lo=-1.0, hi=1.0,
+                                              help="Current (signed: positive drives "
+                                              "AP -> P)."),
+                   duration: float = cp.number(..., "--duration", unit="s", lo=0.0, hi=1e-6,
+                                               lo_open=True, help="Simulated time."),
+                   temperature: Optional[float] = cp.number(
+                       None, "--temperature", unit="K", lo=0.0, hi=1e4,
+                       help="Temperature (below the device's Curie temperature; default: "
+                       "the device's)."),
+                   cell: float = cp.number(2e-9, "--cell", unit="m", lo=1e-10, hi=1e-7,
+                                           help="Cell edge (<= the exchange length)."),
+                   initial_angle: float = cp.number(
+                       0.05, "--initial-angle", unit="rad", lo=0.0, hi=math.pi / 2,
+                       help="Tilt of the P start state."),
+                   seed: int = cp.seed("Random seed (thermal field)."),
                    json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """One micromagnetic trajectory from P (tilted by --initial-angle): <m>(t), switch time.
 
