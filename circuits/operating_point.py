@@ -30,7 +30,9 @@ from scipy.interpolate import CubicSpline
 from llg.errors import ParameterError, check_range
 
 from .gatemodel import GateModel, PatternCurrents
+from .fpsource import FPSwitching, fp_source
 from .tablesource import TableSwitching, resolve_source
+from .technology import load_technology
 from .windows import V_SEARCH_MAX, gate_window
 
 _BISECT = 40
@@ -67,10 +69,21 @@ class GateOperatingPoint:
     device: str
     table: str
     energy_breakdown_by_pattern: dict = field(default_factory=dict)
+    error_vs_pulse_width: list = field(default_factory=list)
+    shortest_pulse_meeting_target: float | None = None
+    current_ratio_offered: float | None = None
+    current_ratio_needed: float | None = None
+    tmr_needed: float | None = None
+    transistor_width: float | None = None
+    cell_area: float | None = None
+    subcritical_model: str = "table"
+    switching_source: str = "table"
     details: dict = field(default_factory=dict)
 
     JSON_KEYS = ("gate", "v_min", "v_max", "v_operating", "pulse_width", "error_rate_by_pattern",
-                 "max_error_rate", "energy_by_pattern", "mean_energy", "latency")
+                 "max_error_rate", "energy_by_pattern", "mean_energy", "latency",
+                 "current_ratio_offered", "current_ratio_needed", "error_vs_pulse_width",
+                 "tmr_needed", "transistor_width", "cell_area", "subcritical_model")
 
     def to_dict(self) -> dict:
         """The CLI's JSON: the fields of the issue first, then the context."""
@@ -165,14 +178,17 @@ def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, 
                 energy_split=split, supported=supported)
 
 
-def _pulse_grid(src: TableSwitching, pulse_widths=None) -> np.ndarray:
+def _pulse_grid(src, pulse_widths=None) -> np.ndarray:
     lo, hi = src.pulse_width_range
     if pulse_widths is not None:
         pw = np.atleast_1d(np.asarray(pulse_widths, dtype=float))
         for t in pw:
             check_range("pulse_width", t, "s", lo, hi,
-                        what="must lie inside the table's pulse_width axis")
+                        what="must lie inside the table's pulse_width axis"
+                        if isinstance(src, TableSwitching) else "inside the pulse range")
         return np.unique(pw)
+    if isinstance(src, FPSwitching):
+        return src.pulse_widths.copy()
     tw = np.asarray(src.pulse_widths, dtype=float)
     if tw.size == 1:
         return tw.copy()
@@ -186,19 +202,70 @@ def _pulse_grid(src: TableSwitching, pulse_widths=None) -> np.ndarray:
 CIRCUIT_ONLY = ("RA", "TMR0", "V_half")
 
 
+SWITCHING_SOURCES = ("fp", "table")
+
+
+def _switching_source(device, table, temperature, variation, switching, pulse_range,
+                      subcritical):
+    """(source, device) for the user's choice; see :class:`_Context`."""
+    from llg.device import Device, load_device
+    from llg.fokker_planck import check_fp_device
+
+    if switching is not None and switching not in SWITCHING_SOURCES:
+        raise ParameterError(f"switching = {switching!r} is invalid; choose one of "
+                             f"{', '.join(SWITCHING_SOURCES)}")
+    if subcritical is not None and subcritical not in ("fp", "activation"):
+        raise ParameterError(f"subcritical = {subcritical!r} is invalid; choose fp or "
+                             "activation")
+    if switching is None:
+        switching = "table" if table is not None else "fp"
+        if switching == "fp":
+            dev = device if isinstance(device, Device) else load_device(
+                "default" if device is None else device)
+            try:
+                check_fp_device(dev)
+            except ParameterError:
+                switching = "table" if subcritical is None else "fp"
+    if switching == "table":
+        if subcritical is not None or pulse_range is not None:
+            raise ParameterError("subcritical and pulse_range need the Fokker-Planck source "
+                                 "(no --table; a perpendicular, constant-efficiency device)")
+        return resolve_source(device, table, temperature, variation)
+    if table is not None or variation is not None:
+        raise ParameterError("the Fokker-Planck gate source takes no table or variation axis; "
+                             "drop --table/--variation or use the table source")
+    dev = device if isinstance(device, Device) else load_device(
+        "default" if device is None else device)
+    if temperature is not None:
+        dev = dev.at_temperature(temperature)
+    return fp_source(dev, pulse_range, subcritical or "fp"), dev
+
+
 class _Context:
-    """Model + table + voltage range of one gate setting."""
+    """Model + switching source + voltage range of one gate setting.
+
+    The switching source is the Fokker-Planck solver (:class:`.fpsource.FPSwitching`) when
+    ``switching`` is "fp", or None with no table given and a device FP applies to; otherwise
+    the table (:class:`.tablesource.TableSwitching`).
+    """
 
     def __init__(self, gate, device, table, technology, rows, temperature, variation,
-                 circuit_overrides=None):
-        self.src, self.device = resolve_source(device, table, temperature, variation)
+                 circuit_overrides=None, switching=None, pulse_range=None, subcritical=None,
+                 transistor_width=None):
+        self.src, self.device = _switching_source(device, table, temperature, variation,
+                                                  switching, pulse_range, subcritical)
         if circuit_overrides:
             bad = set(circuit_overrides) - set(CIRCUIT_ONLY)
             if bad:
                 raise ParameterError(f"circuit_overrides may change only {', '.join(CIRCUIT_ONLY)}"
                                      f" (resistance, not switching); got {sorted(bad)}")
             self.device = self.device.with_(**circuit_overrides)
-        self.model = GateModel(gate, self.device, technology, rows)
+            if isinstance(self.src, FPSwitching):
+                self.src = self.src.view(self.device)
+        tech = load_technology(technology)
+        if transistor_width is not None:
+            tech = tech.with_transistor_width(transistor_width)
+        self.model = GateModel(gate, self.device, tech, rows)
         gate = self.model.gate
         self.src.require(gate.direction)
         self.src.require(gate.input_disturb_direction)
@@ -243,6 +310,7 @@ def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
     else:
         err, energy, max_err, mean_e, latency = {}, {}, math.nan, math.nan, None
         breakdown = {}
+    extra.setdefault("holding_patterns", [p for k, p in enumerate(pats) if not m.switching[k]])
     extra.setdefault("window_relative", ctx.window.relative)
     extra.setdefault("critical_current", m.i_c)
     extra.setdefault("table_voltage_range", [ctx.v_lo, ctx.v_hi])
@@ -256,6 +324,9 @@ def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
         target_error=target, rows=m.rows, direction=m.gate.direction,
         current_sign=m.gate.current_sign, technology=m.technology.name,
         device=ctx.device.name, table=ctx.src.path, energy_breakdown_by_pattern=breakdown,
+        transistor_width=m.technology.transistor_width, cell_area=m.technology.cell_area,
+        subcritical_model=getattr(ctx.src, "subcritical", "table"),
+        switching_source="fp" if isinstance(ctx.src, FPSwitching) else "table",
         details=extra)
 
 
@@ -266,18 +337,28 @@ def _terms_at(ctx: _Context, v: float, t: float) -> dict:
     return terms
 
 
+def _check_pulse(ctx: _Context, pulse_width: float) -> float:
+    lo, hi = ctx.src.pulse_width_range
+    return check_range("pulse_width", pulse_width, "s", lo, hi,
+                       what="must lie inside the table's pulse_width axis"
+                       if isinstance(ctx.src, TableSwitching) else "inside the pulse range "
+                       "(--pulse-range)")
+
+
 def evaluate_gate(gate, voltage: float, pulse_width: float, *, device=None, table=None,
                   technology="45nm", rows: int = 1, temperature=None, variation=None,
-                  target_error: float = 1e-6) -> GateOperatingPoint:
+                  target_error: float = 1e-6, switching: str | None = None,
+                  pulse_range=None, subcritical: str | None = None,
+                  transistor_width: float | None = None) -> GateOperatingPoint:
     """Errors, energies and latency of ``gate`` at a given |V| (V) and pulse width (s).
 
-    ``feasible`` says whether every pattern's error is <= ``target_error`` there.
+    ``feasible`` says whether every pattern's error is <= ``target_error`` there. The other
+    arguments as :func:`operating_point` (a fixed transistor width only).
     """
-    ctx = _Context(gate, device, table, technology, rows, temperature, variation)
+    ctx = _Context(gate, device, table, technology, rows, temperature, variation, None,
+                   switching, pulse_range, subcritical, transistor_width)
     v = ctx.check_voltage(voltage)
-    lo, hi = ctx.src.pulse_width_range
-    t = check_range("pulse_width", pulse_width, "s", lo, hi,
-                    what="must lie inside the table's pulse_width axis")
+    t = _check_pulse(ctx, pulse_width)
     terms = _terms_at(ctx, v, t)
     if not terms["supported"][0]:
         raise ParameterError(f"voltage = {v:g} V drives an input current beyond the table's "
@@ -289,22 +370,67 @@ def evaluate_gate(gate, voltage: float, pulse_width: float, *, device=None, tabl
     return _result(ctx, v, t, terms, ok, reason, target_error, {})
 
 
+#: Candidate access-transistor widths of ``transistor_width="auto"``, in units of the
+#: technology card's width (the card's 4F at 45 nm: 0.5x = 2F ... 8x = 32F).
+WIDTH_FACTORS = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+
 def operating_point(gate, *, device=None, table=None, technology="45nm", rows: int = 1,
                     target_error: float = 1e-6, temperature=None, variation=None,
                     pulse_widths=None, n_voltages: int = 161,
-                    circuit_overrides: dict | None = None) -> GateOperatingPoint:
+                    circuit_overrides: dict | None = None, switching: str | None = None,
+                    pulse_range=None, subcritical: str | None = None,
+                    transistor_width=None) -> GateOperatingPoint:
     """The (V, t) of least mean energy with max pattern error <= target_error (module doc).
 
     circuit_overrides : what-if values of RA, TMR0 or V_half for the circuit only (e.g.
-    ``{"TMR0": 3.0}``); the switching statistics stay the table's, which is exact for a
-    current-driven table (resistance does not enter the current-driven dynamics).
+    ``{"TMR0": 3.0}``); the switching statistics stay the source's, which is exact for
+    current-driven switching (resistance does not enter the current-driven dynamics).
+    switching : "fp" (Fokker-Planck, pulse widths over ``pulse_range``, default 1 ns - 1 us)
+    or "table"; default FP where it applies and no table is given. subcritical : "fp"
+    (default) or "activation" (:mod:`.fpsource`). transistor_width : m, or "auto" (the
+    smallest of WIDTH_FACTORS x the card's width that meets the target, else the one of least
+    max error), or None (the card's width).
     """
     check_range("target_error", target_error, "1", 0.0, 1.0, lo_open=True, hi_open=True,
                 what="largest acceptable error probability of any input pattern")
     if isinstance(n_voltages, bool) or not isinstance(n_voltages, int) or n_voltages < 5:
         raise ParameterError(f"n_voltages = {n_voltages!r} must be an integer >= 5")
-    ctx = _Context(gate, device, table, technology, rows, temperature, variation,
-                   circuit_overrides)
+    args = (gate, device, table, technology, rows, temperature, variation, circuit_overrides,
+            switching, pulse_range, subcritical)
+    if isinstance(transistor_width, str):
+        if transistor_width != "auto":
+            raise ParameterError(f"transistor_width = {transistor_width!r}: give a width in m "
+                                 "(> 0) or 'auto'")
+        return _auto_width(args, target_error, pulse_widths, n_voltages)
+    ctx = _Context(*args, transistor_width=transistor_width)
+    return _finish(ctx, _optimize(ctx, target_error, pulse_widths, n_voltages))
+
+
+def _auto_width(args, target_error, pulse_widths, n_voltages) -> GateOperatingPoint:
+    """Width search: the smallest candidate meeting the target (area is the price of width),
+    else the candidate of least max error."""
+    w0 = load_technology(args[3]).transistor_width
+    if w0 is None:
+        raise ParameterError(f"technology {args[3]!r} has no access transistor; "
+                             "transistor_width = 'auto' needs one")
+    scan, best = [], None
+    for f in WIDTH_FACTORS:
+        ctx = _Context(*args, transistor_width=f * w0)
+        op = _optimize(ctx, target_error, pulse_widths, n_voltages)
+        scan.append({"transistor_width": f * w0, "cell_area": ctx.model.technology.cell_area,
+                     "max_error_rate": op.max_error_rate, "feasible": op.feasible,
+                     "mean_energy": op.mean_energy})
+        key = (not op.feasible, 0.0 if op.feasible else op.max_error_rate)
+        if best is None or key < best[0]:
+            best = (key, ctx, op)
+    _, ctx, op = best
+    op.details["transistor_width_scan"] = scan
+    return _finish(ctx, op)
+
+
+def _optimize(ctx, target_error: float, pulse_widths, n_voltages: int) -> GateOperatingPoint:
+    """The search of the module doc for one context (technology, width, source)."""
     m, src = ctx.model, ctx.src
     if not ctx.v_lo < ctx.v_hi:
         i_lo = src.current_range[0]
@@ -374,6 +500,36 @@ def operating_point(gate, *, device=None, table=None, technology="45nm", rows: i
                    target_error, extra)
 
 
+def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:
+    """Add the curve of best error vs pulse width, the shortest pulse meeting the target and
+    the current ratios (:mod:`.what_it_takes`)."""
+    from .what_it_takes import error_curve, ratio_needed, ratio_offered
+
+    fp = isinstance(ctx.src, FPSwitching)
+    op.error_vs_pulse_width = error_curve(op, ctx.src, ctx.model.settle_time(), ctx.device,
+                                          with_needed=fp)
+    meet = [e["pulse_width"] for e in op.error_vs_pulse_width
+            if e["max_error_rate"] <= op.target_error]
+    op.shortest_pulse_meeting_target = min(meet) if meet else None
+    if op.pulse_width is not None and op.v_operating is not None:
+        op.current_ratio_offered = ratio_offered(op)
+        i_sw, i_hold, r = ratio_needed(ctx.src, op.direction, op.pulse_width, op.target_error)
+        op.current_ratio_needed = r
+        op.details["current_needed"] = {"switch": i_sw, "hold": i_hold}
+    if fp:
+        op.details["fp_rel_error"] = max(ctx.src.rel_error(d) for d in
+                                         (op.direction, ctx.model.gate.input_disturb_direction))
+    return op
+
+
+def _context_device(kwargs: dict):
+    """The device operating_point(**kwargs) would use (for what-if studies)."""
+    return _switching_source(kwargs.get("device"), kwargs.get("table"),
+                             kwargs.get("temperature"), kwargs.get("variation"),
+                             kwargs.get("switching"), kwargs.get("pulse_range"),
+                             kwargs.get("subcritical"))[1]
+
+
 def _why_not(ctx: _Context, closest, target: float) -> str:
     """A sentence on why no (V, t) meets the target."""
     m, src = ctx.model, ctx.src
@@ -409,7 +565,8 @@ def _why_not(ctx: _Context, closest, target: float) -> str:
 
 def error_curves(gate, pulse_width: float, *, device=None, table=None, technology="45nm",
                  rows: int = 1, temperature=None, variation=None, n_voltages: int = 121,
-                 voltages=None) -> dict:
+                 voltages=None, switching: str | None = None, pulse_range=None,
+                 subcritical: str | None = None, transistor_width=None) -> dict:
     """Per-pattern error probability and energy vs |V| at one pulse width (SI units).
 
     Returns {"voltages" (V,), "patterns", "should_switch" (P,), "error" (P, V),
@@ -417,10 +574,9 @@ def error_curves(gate, pulse_width: float, *, device=None, table=None, technolog
     "window" (v_min, v_max), "table_voltage_range"}. Default voltages span the range the table
     covers for this gate; explicit ones must lie inside it.
     """
-    ctx = _Context(gate, device, table, technology, rows, temperature, variation)
-    lo, hi = ctx.src.pulse_width_range
-    t = check_range("pulse_width", pulse_width, "s", lo, hi,
-                    what="must lie inside the table's pulse_width axis")
+    ctx = _Context(gate, device, table, technology, rows, temperature, variation, None,
+                   switching, pulse_range, subcritical, transistor_width)
+    t = _check_pulse(ctx, pulse_width)
     if voltages is None:
         if not ctx.v_lo < ctx.v_hi:
             raise ParameterError("the table's current axis cannot hold this gate's currents "

@@ -12,7 +12,11 @@ Derived quantities (SI):
   resistance of a velocity-saturated MOSFET with channel-length modulation neglected
   (Rabaey, Chandrakasan & Nikolic, *Digital Integrated Circuits*, 2nd ed., 2003, sec. 3.3);
 * wire resistance per length ``rho / (w t)`` (ohm/m), per cell ``* pitch``;
-* word-line capacitance per cell: wire ``c * row_pitch`` plus the gate of one transistor.
+* word-line capacitance per cell: wire ``c * row_pitch`` plus the gate of one transistor;
+* cell area ``row_pitch * column_pitch`` (m^2). The transistor width is a design variable
+  (:meth:`Technology.with_transistor_width`): R_on, I_sat and the gate capacitance follow
+  from it as above, and the column pitch grows one for one with it (the card's pitch holds
+  the card's width plus its isolation, which stays fixed).
 
 Array geometry used by :mod:`circuits.network`: rows compute in parallel; each row has its own
 logic line (LL, along the row, one ``column_pitch`` per cell); bit-select lines (BSL) and word
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import dataclasses
 from dataclasses import dataclass, field
 
 from llg.errors import ParameterError, check_range
@@ -150,6 +155,37 @@ class Technology:
         return (self.transistor_model == "ideal" and self.wire_resistance_per_length == 0.0
                 and self.driver_resistance == 0.0)
 
+    @property
+    def transistor_width(self) -> float | None:
+        """Access-transistor width, m (None for the ideal switch)."""
+        return self.values[("transistor", "width")].value \
+            if ("transistor", "width") in self.values else None
+
+    @property
+    def cell_area(self) -> float:
+        """Cell area row_pitch * column_pitch, m^2."""
+        return self.get("cell", "row_pitch") * self.get("cell", "column_pitch")
+
+    def with_transistor_width(self, width: float) -> "Technology":
+        """The same technology with the access transistor ``width`` (m) as a design variable:
+        the column pitch changes by the width difference (module doc)."""
+        if self.transistor_width is None:
+            raise ParameterError(f"technology {self.name!r} has no access transistor (model "
+                                 f"{self.transistor_model!r}); transistor_width needs one")
+        unit, lo, hi, what = DECLARED[("transistor", "width")]
+        w = check_range("transistor_width", width, unit, lo, hi, lo_open=True, what=what)
+        old = self.transistor_width
+        values = dict(self.values)
+        values[("transistor", "width")] = Quantity(w, unit, "design variable (cramsim gate "
+                                                  "--transistor-width)")
+        q = values[("cell", "column_pitch")]
+        pitch = q.value + (w - old)
+        if not pitch > 0:
+            raise ParameterError(f"transistor_width = {w:g} m leaves no column pitch")
+        values[("cell", "column_pitch")] = Quantity(
+            pitch, q.unit, f"{q.source}; plus the width change {w - old:+.3g} m")
+        return dataclasses.replace(self, values=values)
+
     def derived(self) -> dict:
         """Derived numbers (SI), for reports and the CLI."""
         return {"transistor_r_on": self.transistor_r_on,
@@ -158,7 +194,8 @@ class Technology:
                 "r_bsl_cell": self.r_bsl_cell, "r_ll_cell": self.r_ll_cell,
                 "r_wl_cell": self.r_wl_cell, "c_bsl_cell": self.c_bsl_cell,
                 "c_wl_cell": self.c_wl_cell, "driver_resistance": self.driver_resistance,
-                "v_dd": self.v_dd}
+                "v_dd": self.v_dd, "transistor_width": self.transistor_width,
+                "cell_area": self.cell_area}
 
     def sources(self) -> dict:
         """'section.key' -> {value, unit, source}: every input number with its source."""

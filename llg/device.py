@@ -97,6 +97,16 @@ class Device:
     A_ex: float = _param("J/m", "exchange stiffness of the free layer (used by the micromagnetic "
                          "solver, `cramsim micromag`; optional elsewhere)", lo=0.0, hi=1e-9,
                          lo_open=True, default=None)
+    subcritical_exponent: float = _param(
+        "1", "exponent b of the thermal-activation law tau = tau0 exp(Delta (1 - I/Ic0)^b) "
+        "(cramsim gate --subcritical activation); default 1, the linear law fitted to "
+        "experiments (Koch, Katine & Sun, PRL 92, 088302 (2004)); the macrospin FP gives 2",
+        lo=0.5, hi=3.0, default=1.0)
+    attempt_time: float = _param(
+        "s", "attempt time tau0 of the thermal-activation law; default 1 ns, the value "
+        "Koch, Katine & Sun (PRL 92, 088302 (2004)) use", lo=1e-12, hi=1e-6, default=1e-9)
+    subcritical_source: str = _param("", "source of subcritical_exponent and attempt_time",
+                                     default="", text=True)
 
     def __post_init__(self):
         for f in dataclasses.fields(self):

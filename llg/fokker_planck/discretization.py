@@ -56,8 +56,13 @@ class Grid:
     def operator(self, c: float) -> "Operator":
         """The birth-death generator for Phi(v) = Delta (v + c)^2."""
         d = self.delta
-        logw = d * (self.centers + c) ** 2 + np.log(self.sizes)
-        log_i = logsumexp(-d * (self._u_q + c) ** 2 + self._logq, axis=1)
+        return self.operator_phi(lambda v: d * (v + c) ** 2)
+
+    def operator_phi(self, phi) -> "Operator":
+        """The generator for a general potential: ``phi(v)`` (array in, array out) is Phi at
+        any v in [-1, 1] (used for a state-dependent current, :mod:`.circuit`)."""
+        logw = phi(self.centers) + np.log(self.sizes)
+        log_i = logsumexp(-phi(self._u_q) + self._logq, axis=1)
         kp = np.exp(-(logw[:-1] + log_i))
         km = np.exp(-(logw[1:] + log_i))
         return Operator(logw, kp, km)

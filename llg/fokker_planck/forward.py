@@ -23,7 +23,7 @@ from ..device import Device
 from ..errors import ParameterError, check_range
 from .discretization import Grid
 from .model import DIRECTIONS, FLOOR, ReducedModel
-from .propagation import propagate_adjoint, propagate_functional
+from .propagation import propagate_adjoint, propagate_functional, propagate_functionals
 
 
 def default_cells(delta: float) -> int:
@@ -97,7 +97,12 @@ def _relaxation_default(tau_d: float, relaxation) -> float:
 
 
 class _Solver:
-    """The FP problem of one device, current and relaxation on one grid size."""
+    """The FP problem of one device, current and relaxation on one grid size.
+
+    ``g`` (``g_switched``) is the probability, from each cell at the pulse end, of being read
+    on the start (target) side after the relaxation; both come from their own adjoint
+    propagation, so neither is computed as 1 minus the other (no cancellation).
+    """
 
     def __init__(self, model: ReducedModel, target: int, n: int, relaxation: float):
         self.model = model
@@ -106,18 +111,27 @@ class _Solver:
         c0 = target * model.h
         self.p0 = self.grid.boltzmann_start(c0)
         g = self.grid.start.astype(float)
+        g_sw = 1.0 - g
         s_relax = relaxation / model.tau_d
         if s_relax > 0:
-            g = propagate_adjoint(self.grid.operator(c0), g, s_relax)
+            op0 = self.grid.operator(c0)
+            g = propagate_adjoint(op0, g, s_relax)
+            g_sw = propagate_adjoint(op0, g_sw, s_relax)
         self.g = np.clip(g, 0.0, 1.0)
+        self.g_switched = np.clip(g_sw, 0.0, 1.0)
+
+    def operator(self, current: float):
+        return self.grid.operator(self.model.shift(current, self.target))
 
     def wer(self, current: float, s) -> np.ndarray:
-        op = self.grid.operator(self.model.shift(current, self.target))
-        return propagate_functional(op, self.p0, self.g, s)
+        return propagate_functional(self.operator(current), self.p0, self.g, s)
+
+    def both(self, op, s) -> np.ndarray:
+        """(WER, P_sw) at reduced times ``s`` under the generator ``op``, shape (2, M)."""
+        return propagate_functionals(op, self.p0, np.stack([self.g, self.g_switched]), s)
 
     def limit(self, current: float) -> float:
-        op = self.grid.operator(self.model.shift(current, self.target))
-        return float(self.g @ op.stationary())
+        return float(self.g @ self.operator(current).stationary())
 
 
 def _richardson_log(coarse, fine):
@@ -187,3 +201,60 @@ def wer_reduced(delta: float, reduced_current: float, s, *, h: float = 0.0,
     w_c = _Solver(model, 1, n, relaxation).wer(reduced_current, s)
     w_f = _Solver(model, 1, 2 * n, relaxation).wer(reduced_current, s)
     return _richardson_log(w_c, w_f)
+
+
+@dataclass
+class SwitchingResult:
+    """FP probabilities of one drive at one or more pulse widths (SI units), each computed
+    directly: ``wer`` (read on the start side) and ``p_switch`` (read on the other side), so the
+    small one of the two keeps its relative accuracy down to FLOOR. ``*_rel_error``: estimated
+    relative discretization errors (Richardson in log, as :class:`WERResult`)."""
+
+    direction: str
+    pulse_width: np.ndarray
+    relaxation: float
+    wer: np.ndarray
+    p_switch: np.ndarray
+    wer_rel_error: np.ndarray
+    p_switch_rel_error: np.ndarray
+    n_cells: tuple
+    drive: dict
+
+
+def solve_pair(model: ReducedModel, target: int, n: int, relax: float, s, operator_of):
+    """(wer, p_sw, wer_err, p_sw_err) on n and 2n cells; ``operator_of(solver)`` builds the
+    generator on that solver's grid."""
+    out = []
+    for m in (n, 2 * n):
+        solver = _Solver(model, target, m, relax)
+        out.append(solver.both(operator_of(solver), s))
+    wer, wer_err = _richardson_log(out[0][0], out[1][0])
+    psw, psw_err = _richardson_log(out[0][1], out[1][1])
+    return wer, psw, wer_err, psw_err
+
+
+def switching_probabilities(device: Device, current: float, pulse_width, *,
+                            direction: str | None = None, relaxation: float | None = None,
+                            n_cells: int | None = None) -> SwitchingResult:
+    """WER and P_sw (each directly, see :class:`SwitchingResult`) after a rectangular pulse
+    of ``current`` (A, signed) for ``pulse_width`` (s, scalar or array); arguments as
+    :func:`write_error_rate`."""
+    model = ReducedModel.from_device(device)
+    direction = resolve_direction(current, direction)
+    widths = _check_widths(pulse_width)
+    relax = _relaxation_default(model.tau_d, relaxation)
+    n = default_cells(model.delta) if n_cells is None else int(n_cells)
+    target = DIRECTIONS[direction][2]
+    wer, psw, we, pe = solve_pair(model, target, n, relax, widths / model.tau_d,
+                                  lambda solver: solver.operator(current))
+    return SwitchingResult(direction, widths, relax, wer, psw, we, pe, (n, 2 * n),
+                           {"current": float(current)})
+
+
+def _check_widths(pulse_width) -> np.ndarray:
+    widths = np.atleast_1d(np.asarray(pulse_width, dtype=float))
+    if widths.size == 0:
+        raise ParameterError("pulse_width must not be empty")
+    for w in widths:
+        check_range("pulse_width", float(w), "s", 0.0, 1.0, lo_open=True, what="pulse duration")
+    return widths

@@ -10,7 +10,9 @@ non-negative: each component, however small, is a sum of positive terms and keep
 *relative* accuracy (no cancellation; this is what makes WER = 1e-30 meaningful). Poisson
 weights below ``exp(-110)`` are dropped (absolute error < 1e-47). Past
 ``s0 = 40 / (lambda2 - lambda1)`` every mode but the stationary one and the slowest has
-decayed by e^-40 relative to the slowest, and ``P(s) = P_st + exp(-lambda1 (s - s0)) (P(s0) - P_st)``; lambda1, lambda2
+decayed by e^-40 relative to the slowest, and
+``P(s) = P_st (1 - exp(-lambda1 (s - s0))) + exp(-lambda1 (s - s0)) P(s0)`` (written as two
+non-negative terms, so small functionals keep their relative accuracy); lambda1, lambda2
 come from a Sturm-sequence bisection written so that tiny eigenvalues (e^-Delta) keep full
 relative accuracy. The relaxation with the current off is applied with the adjoint
 (backward) equation: ``r = exp(A0^T s_relax) 1_wrong`` is the probability of ending in the
@@ -87,8 +89,21 @@ def _diag(kp, km, sigma):
 @nb.njit(cache=True)
 def _forward_functional(p0, g, kp, km, sigma, lam, c):
     """out[m] = g . exp(A s_m) p0 for lam[m] = sigma s_m (ascending)."""
+    G = np.empty((1, g.shape[0]))
+    G[0, :] = g
+    return _forward_functionals(p0, G, kp, km, sigma, lam, c)[0]
+
+
+@nb.njit(cache=True)
+def _forward_functionals(p0, G, kp, km, sigma, lam, c):
+    """out[q, m] = G[q] . exp(A s_m) p0 for lam[m] = sigma s_m (ascending).
+
+    Several functionals (e.g. "still on the start side" and "crossed") share one propagation;
+    each is a sum of non-negative terms and keeps its relative accuracy.
+    """
     M = lam.shape[0]
-    out = np.zeros(M)
+    Q = G.shape[0]
+    out = np.zeros((Q, M))
     klo = np.empty(M, np.int64)
     khi = np.empty(M, np.int64)
     for m in range(M):
@@ -99,9 +114,11 @@ def _forward_functional(p0, g, kp, km, sigma, lam, c):
     dn = km / sigma
     v = p0.copy()
     tmp = np.empty_like(v)
-    gv = 0.0
-    for j in range(v.shape[0]):
-        gv += g[j] * v[j]
+    gv = np.zeros(Q)
+    for q in range(Q):
+        for j in range(v.shape[0]):
+            gv[q] += G[q, j] * v[j]
+    g0 = G[0]
     kmax = khi[M - 1]
     first = 0
     for k in range(kmax + 1):
@@ -114,12 +131,18 @@ def _forward_functional(p0, g, kp, km, sigma, lam, c):
                     wgt[m] = math.exp(-lam[m] + k * math.log(lam[m]) - math.lgamma(k + 1.0))
                 else:
                     wgt[m] *= lam[m] / k
-                out[m] += wgt[m] * gv
+                for q in range(Q):
+                    out[q, m] += wgt[m] * gv[q]
             m += 1
         while first < M and khi[first] <= k:
             first += 1
         if k < kmax:
-            gv = _step_forward(v, tmp, up, dn, diag, g)
+            gv[0] = _step_forward(v, tmp, up, dn, diag, g0)
+            for q in range(1, Q):
+                acc = 0.0
+                for j in range(v.shape[0]):
+                    acc += G[q, j] * tmp[j]
+                gv[q] = acc
             v, tmp = tmp, v
     return out
 
@@ -170,7 +193,13 @@ def _check_work(sigma: float, s: float) -> None:
 
 def propagate_functional(op: Operator, p0: np.ndarray, g: np.ndarray, s) -> np.ndarray:
     """g . P(s) for the reduced times ``s`` (array, in tau_D), P(0) = p0, exact in time."""
+    return propagate_functionals(op, p0, np.asarray(g, dtype=float)[None, :], s)[0]
+
+
+def propagate_functionals(op: Operator, p0: np.ndarray, G: np.ndarray, s) -> np.ndarray:
+    """G[q] . P(s) for each row q of ``G`` and reduced times ``s`` (tau_D): shape (Q, M)."""
     s = np.atleast_1d(np.asarray(s, dtype=float))
+    G = np.ascontiguousarray(G, dtype=float)
     order = np.argsort(s)
     ss = s[order]
     lam1, lam2 = op.eigenvalues()
@@ -182,15 +211,19 @@ def propagate_functional(op: Operator, p0: np.ndarray, g: np.ndarray, s) -> np.n
     if need_tail:
         times = np.append(times, s0)
     _check_work(sigma, float(times.max()) if times.size else 0.0)
-    vals = _forward_functional(p0, g, op.kp, op.km, sigma, sigma * times, _C_WIN)
-    out = np.empty_like(ss)
-    out[direct] = vals[:direct.sum()]
+    vals = _forward_functionals(p0, G, op.kp, op.km, sigma, sigma * times, _C_WIN)
+    out = np.empty((G.shape[0], ss.size))
+    out[:, direct] = vals[:, :direct.sum()]
     if need_tail:
-        g_st = float(g @ op.stationary())
-        g_s0 = vals[-1]
-        out[~direct] = g_st + (g_s0 - g_st) * np.exp(-lam1 * (ss[~direct] - s0))
+        g_st = G @ op.stationary()
+        g_s0 = vals[:, -1]
+        x = lam1 * (ss[~direct] - s0)
+        # P_st (1 - e^-x) + P(s0) e^-x: two non-negative terms, so a small functional (a rare
+        # crossing under a current that favours the other well) keeps its relative accuracy
+        out[:, ~direct] = g_st[:, None] * (-np.expm1(-x))[None, :] + \
+            g_s0[:, None] * np.exp(-x)[None, :]
     res = np.empty_like(out)
-    res[order] = out
+    res[:, order] = out
     return res
 
 
@@ -205,4 +238,5 @@ def propagate_adjoint(op: Operator, g: np.ndarray, s: float) -> np.ndarray:
     _check_work(sigma, s0)
     r0 = _vector(g, op.kp, op.km, sigma, sigma * s0, _C_WIN, True)
     g_st = float(g @ op.stationary())
-    return g_st + (r0 - g_st) * math.exp(-lam1 * (s - s0))
+    x = lam1 * (s - s0)
+    return g_st * -math.expm1(-x) + r0 * math.exp(-x)   # non-negative terms, as above
