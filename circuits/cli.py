@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 import typer
 
@@ -18,7 +18,19 @@ def plot_gate(curves: dict, op, out: Path) -> Path:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    fig, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
+    curve = getattr(op, "error_vs_pulse_width", None) or []
+    if curve:
+        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+        tw = np.array([e["pulse_width"] for e in curve])
+        err = np.array([e["max_error_rate"] for e in curve])
+        ax2.loglog(tw, np.clip(err, 1e-18, 1.0), "o-", ms=3, label="best max error")
+        ax2.axhline(op.target_error, color="gray", lw=0.8, ls=":", label="target")
+        ax2.set_xlabel("pulse width (s)")
+        ax2.set_ylabel("least max error over V")
+        ax2.set_title(f"{op.gate}: error vs pulse width ({op.subcritical_model})")
+        ax2.legend(fontsize=7)
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
     v = curves["voltages"]
     for k, p in enumerate(curves["patterns"]):
         style = "-" if curves["should_switch"][k] else "--"
@@ -74,8 +86,24 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
          variation: Optional[float] = cp.number(None, "--variation", unit="", lo=0.0,
                                                 hi=100.0, help="Process-variation scale, if "
                                                 "the table has that axis."),
+         pulse_range: Optional[Tuple[float, float]] = typer.Option(
+             None, "--pulse-range", help="Shortest and longest pulse width the optimizer "
+             "searches, s (default 1e-9 1e-6; Fokker-Planck source only; valid range "
+             "1e-12 <= lo < hi <= 1e-3 s)."),
+         transistor_width: Optional[str] = typer.Option(
+             None, "--transistor-width", help="Access-transistor width in m (1e-9 < W <= "
+             "1e-5), or 'auto' (the optimizer chooses it; its cell area is reported). "
+             "Default: the technology's."),
+         subcritical: Optional[str] = typer.Option(
+             None, "--subcritical", help="Sub-critical switching model for holding and "
+             "disturb patterns: fp (macrospin Fokker-Planck, default) or activation "
+             "(tau0 exp(Delta (1 - I/Ic0)^b), device keys subcritical_exponent, attempt_time)."),
+         tmr_needed: bool = typer.Option(True, "--tmr-needed/--no-tmr-needed", help="Also "
+                                         "find the smallest TMR0 that meets the target (a "
+                                         "root search through the optimizer, ~10 s)."),
          plot: Optional[Path] = cp.output(None, "--plot", suffixes=(".png",),
-                                          help="PNG of error vs voltage per input pattern."),
+                                          help="PNG of error vs voltage per input pattern "
+                                          "and of the best max error vs pulse width."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Window, per-pattern error rate, energy and latency of a CRAM gate (SI units).
 
@@ -83,27 +111,43 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
     target, or, if none exists, the point of least max error with "feasible": false and a
     "reason". JSON keys: gate, v_min, v_max (critical-current window, V), v_operating (V),
     pulse_width (s), error_rate_by_pattern, max_error_rate, energy_by_pattern (J per gate),
-    mean_energy (J), latency (s), then feasible, reason and details.
+    mean_energy (J), latency (s), current_ratio_offered, current_ratio_needed,
+    error_vs_pulse_width ([{pulse_width, max_error_rate, v_operating, latency,
+    retention_error, current_ratio_needed}]), tmr_needed (ratio, like TMR0), transistor_width
+    (m), cell_area (m^2), subcritical_model, then feasible, reason and details.
     """
     from llg.errors import ParameterError
 
     from .operating_point import error_curves, evaluate_gate, operating_point
 
+    from .fpsource import check_pulse_range
+    from .what_it_takes import tmr_needed as find_tmr
+
+    width = _parse_width(transistor_width)
     common = dict(device=device, table=None if table is None else str(table),
                   technology=technology, rows=rows, temperature=temperature,
-                  variation=variation)
+                  variation=variation, subcritical=subcritical,
+                  pulse_range=None if pulse_range is None else check_pulse_range(pulse_range))
     if voltage is not None:
         if pulse_width is None:
             raise ParameterError("--voltage needs --pulse-width (s)")
+        if width == "auto":
+            raise ParameterError("--transistor-width auto needs the optimizer (drop --voltage) "
+                                 "or give a width in m")
         op = evaluate_gate(gate_name, voltage, pulse_width, target_error=target_error,
-                           **common)
+                           transistor_width=width, **common)
     else:
         if pulse_width is not None:
             raise ParameterError("--pulse-width is only used with --voltage; without it the "
                                  "optimizer chooses the pulse width")
-        op = operating_point(gate_name, target_error=target_error, **common)
+        op = operating_point(gate_name, target_error=target_error, transistor_width=width,
+                             **common)
+        if tmr_needed:
+            op.tmr_needed = find_tmr(gate_name, target_error=target_error,
+                                     transistor_width=op.transistor_width, **common)
     if plot is not None:
-        plot_gate(error_curves(gate_name, op.pulse_width, **common), op, plot)
+        fixed = dict(common, transistor_width=op.transistor_width)
+        plot_gate(error_curves(gate_name, op.pulse_width, **fixed), op, plot)
     if json_out:
         emit_json(op.to_dict())
         return
@@ -112,11 +156,33 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
                 ("v_operating", op.v_operating, "V"), ("pulse_width", op.pulse_width, "s"),
                 ("max_error_rate", op.max_error_rate), ("mean_energy", op.mean_energy, "J"),
                 ("latency", op.latency, "s")]
+    rows_out += [("current_ratio_offered", op.current_ratio_offered),
+                 ("current_ratio_needed", op.current_ratio_needed),
+                 ("tmr_needed", op.tmr_needed), ("transistor_width", op.transistor_width, "m"),
+                 ("cell_area", op.cell_area, "m^2"), ("subcritical_model", op.subcritical_model),
+                 ("shortest_pulse_meeting_target", op.shortest_pulse_meeting_target, "s")]
     rows_out += [(f"error {p}", e) for p, e in op.error_rate_by_pattern.items()]
     rows_out += [(f"energy {p}", e, "J") for p, e in op.energy_by_pattern.items()]
     emit_table(f"gate {op.gate} ({op.rows} row(s), {op.technology})",
                [r if r[1] is not None else (r[0], "-") for r in rows_out])
     typer.echo(op.reason)
+
+
+def _parse_width(text: Optional[str]):
+    """None, 'auto' or a width in m (> 0)."""
+    from llg.errors import ParameterError
+
+    if text is None or text == "auto":
+        return text
+    try:
+        w = float(text)
+    except ValueError:
+        raise ParameterError(f"transistor_width = {text!r} is invalid; give a width in m "
+                             "(valid range: 1e-09 < width <= 1e-05 m) or 'auto'") from None
+    if not w > 0:
+        raise ParameterError(f"transistor_width = {w:g} m is invalid; valid range: "
+                             "1e-09 < width <= 1e-05 m")
+    return w
 
 
 def register(app: typer.Typer) -> None:

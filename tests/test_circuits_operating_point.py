@@ -256,7 +256,7 @@ def test_shipped_default_table_plumbing():
     convention of each direction (NAND2 writes P -> AP with a negative current)."""
     from llg.tables import open_table
 
-    op = operating_point("NAND2", target_error=1e-6, n_voltages=61)
+    op = operating_point("NAND2", target_error=1e-6, n_voltages=61, switching="table")
     assert not op.feasible and op.direction == "P-AP"
     t = open_table("default")
     d = op.details

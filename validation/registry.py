@@ -24,7 +24,8 @@ from llg.cli_params import output
 CASE_MODULES = ["validation.cases_llg", "validation.cases_switching", "validation.cases_circuits",
                 "validation.cases_tables", "validation.cases_fp", "validation.cases_arrays",
                 "validation.cases_crossbar", "validation.cases_memtech",
-                "validation.cases_absolute", "validation.cases_micromag"]
+                "validation.cases_absolute", "validation.cases_micromag",
+                "validation.cases_gates"]
 
 
 @dataclass
