@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.interpolate import CubicSpline
+from scipy.interpolate import CubicSpline, PPoly
 
 from llg.device import Device
 from llg.errors import ParameterError, check_range
@@ -189,6 +189,15 @@ class FPSwitching:
         f = float(np.clip((math.log(t) - x[j]) / (x[j + 1] - x[j]), 0.0, 1.0))
         return j, f
 
+    def _column_spline(self, direction: str, name: str, j: int):
+        """The cubic in log |I| of one pulse-width column (a view of the grid's spline)."""
+        tab = self._tables(direction)
+        key = (name, j)
+        if key not in tab:
+            sp = tab[name]
+            tab[key] = PPoly(sp.c[:, :, j], sp.x)
+        return tab[key]
+
     def _log_query(self, name, direction, current, pulse_width):
         """log of WER or P_sw: on-grid pulse widths from the grid's column, others solved
         for that width (log P is far from linear in log t at short pulses)."""
@@ -200,7 +209,7 @@ class FPSwitching:
         x = np.log(np.clip(i, lo, hi)).ravel()
         j, f = self._column(pulse_width)
         if f < 1e-9 or f > 1.0 - 1e-9:
-            out = self._tables(direction)[name](x)[:, j + int(round(f))]
+            out = self._column_spline(direction, name, j + int(round(f)))(x)
         else:
             out = self._tables(direction, float(pulse_width))[name](x)[:, 0]
         return np.minimum(out, 0.0).reshape(i.shape)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.interpolate import CubicSpline
@@ -272,7 +273,13 @@ class _Context:
         i_lo, i_hi = self.src.current_range
         self.v_lo = self.model.voltage_for_current(i_lo, "switching")
         self.v_hi = self.model.voltage_for_current(i_hi, "holding")
-        self.window = gate_window(gate, self.device, self.model.technology, rows)
+
+    @cached_property
+    def window(self):
+        """The critical-current window (computed on first use: a width search needs it only
+        for the width it keeps)."""
+        return gate_window(self.model.gate, self.device, self.model.technology,
+                           self.model.rows)
 
     def check_voltage(self, voltage) -> float:
         v = check_range("voltage", voltage, "V", 0.0, None, lo_open=True,
@@ -415,16 +422,18 @@ def _auto_width(args, target_error, pulse_widths, n_voltages) -> GateOperatingPo
         raise ParameterError(f"technology {args[3]!r} has no access transistor; "
                              "transistor_width = 'auto' needs one")
     scan, best = [], None
-    for f in WIDTH_FACTORS:
+    n_scan = max(41, n_voltages // 4)   # candidates on a coarser voltage grid, the kept one
+    for f in WIDTH_FACTORS:             # re-optimized on the full grid below
         ctx = _Context(*args, transistor_width=f * w0)
-        op = _optimize(ctx, target_error, pulse_widths, n_voltages)
+        op = _optimize(ctx, target_error, pulse_widths, n_scan)
         scan.append({"transistor_width": f * w0, "cell_area": ctx.model.technology.cell_area,
                      "max_error_rate": op.max_error_rate, "feasible": op.feasible,
                      "mean_energy": op.mean_energy})
         key = (not op.feasible, 0.0 if op.feasible else op.max_error_rate)
         if best is None or key < best[0]:
             best = (key, ctx, op)
-    _, ctx, op = best
+    _, ctx, _ = best
+    op = _optimize(ctx, target_error, pulse_widths, n_voltages)
     op.details["transistor_width_scan"] = scan
     return _finish(ctx, op)
 

@@ -63,6 +63,23 @@ def _step_forward(v, out, up, dn, diag, g):
 
 
 @nb.njit(cache=True)
+def _step_forward2(v, out, up, dn, diag, g, g2):
+    """out = T v; returns (g . out, g2 . out) in the same pass (two functionals)."""
+    n = v.shape[0]
+    out[0] = diag[0] * v[0] + dn[0] * v[1]
+    a = g[0] * out[0]
+    b = g2[0] * out[0]
+    for j in range(1, n - 1):
+        x = diag[j] * v[j] + up[j - 1] * v[j - 1] + dn[j] * v[j + 1]
+        out[j] = x
+        a += g[j] * x
+        b += g2[j] * x
+    x = diag[n - 1] * v[n - 1] + up[n - 2] * v[n - 2]
+    out[n - 1] = x
+    return a + g[n - 1] * x, b + g2[n - 1] * x
+
+
+@nb.njit(cache=True)
 def _step_adjoint(v, out, up, dn, diag):
     """out = T^T v (the backward equation); every term non-negative."""
     n = v.shape[0]
@@ -136,7 +153,10 @@ def _forward_functionals(p0, G, kp, km, sigma, lam, c):
             m += 1
         while first < M and khi[first] <= k:
             first += 1
-        if k < kmax:
+        if k < kmax and Q == 2:
+            gv[0], gv[1] = _step_forward2(v, tmp, up, dn, diag, g0, G[1])
+            v, tmp = tmp, v
+        elif k < kmax:
             gv[0] = _step_forward(v, tmp, up, dn, diag, g0)
             for q in range(1, Q):
                 acc = 0.0
