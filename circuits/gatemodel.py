@@ -65,6 +65,7 @@ class PatternCurrents:
     power_post: np.ndarray        # (P, V) source power per gate, output switched
     split_pre: np.ndarray = None  # (P, V, 3) of power_pre: MTJs, transistors, line resistance
     split_post: np.ndarray = None # (P, V, 3) of power_post
+    output_post: np.ndarray = None  # (P, V) like output_uniform, with the output switched
 
 
 class GateModel:
@@ -140,7 +141,8 @@ class GateModel:
             power_pre=(pre.power / R).reshape(shape)[back],
             power_post=(post.power / R).reshape(shape)[back],
             split_pre=(pre.dissipation / R).reshape(S, V, 3)[back],
-            split_post=(post.dissipation / R).reshape(S, V, 3)[back])
+            split_post=(post.dissipation / R).reshape(S, V, 3)[back],
+            output_post=post.output_current.mean(axis=1).reshape(shape)[back])
 
     # -- ranges ----------------------------------------------------------------------------
     def voltage_for_current(self, target_current: float, which: str) -> float:

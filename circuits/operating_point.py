@@ -117,7 +117,7 @@ class _Grid:
         coarse = model.currents(xc)
         splines = {name: CubicSpline(xc, getattr(coarse, name), axis=1)
                    for name in ("output", "output_uniform", "inputs", "power_pre",
-                                "power_post", "split_pre", "split_post")}
+                                "power_post", "split_pre", "split_post", "output_post")}
         g = cls(model, None, splines)
         g.currents = g.at(v)
         return g
@@ -525,6 +525,15 @@ def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:
         i_sw, i_hold, r = ratio_needed(ctx.src, op.direction, op.pulse_width, op.target_error)
         op.current_ratio_needed = r
         op.details["current_needed"] = {"switch": i_sw, "hold": i_hold}
+    if fp and op.v_operating is not None and ctx.model.rows == 1:
+        from .coupled import coupled_output_errors
+
+        coupled = coupled_output_errors(ctx, op.v_operating, op.pulse_width)
+        op.details["coupled_output_error_by_pattern"] = coupled
+        dist = op.details.get("input_disturb_by_pattern", {})
+        if len(coupled) == len(ctx.model.patterns):
+            op.details["coupled_max_error_rate"] = max(
+                1.0 - (1.0 - c["error"]) * (1.0 - dist.get(p, 0.0)) for p, c in coupled.items())
     if fp:
         op.details["fp_rel_error"] = max(ctx.src.rel_error(d) for d in
                                          (op.direction, ctx.model.gate.input_disturb_direction))
