@@ -525,7 +525,9 @@ def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:
         i_sw, i_hold, r = ratio_needed(ctx.src, op.direction, op.pulse_width, op.target_error)
         op.current_ratio_needed = r
         op.details["current_needed"] = {"switch": i_sw, "hold": i_hold}
-    if fp and op.v_operating is not None and ctx.model.rows == 1:
+    # the coupled FP uses the macrospin law everywhere: not comparable to "activation"
+    if fp and ctx.src.subcritical == "fp" and op.v_operating is not None and \
+            ctx.model.rows == 1:
         from .coupled import coupled_output_errors
 
         coupled = coupled_output_errors(ctx, op.v_operating, op.pulse_width)

@@ -22,9 +22,12 @@ section imports the builder or another section. To add a section: a module with 
     tmr               the TMR what-if (circuit side)
     ledgers           the itemized headline ledgers
     inputs            gate operating points, assumptions, every data-card number
+    subcritical       the gate verdict under both sub-critical switching models (after the
+                      gate operating points)
 """
 from . import (accuracy, budgets, claims, crossbar, figures, inputs, ledgers, memtech,
-               overview, parallelism, scenarios, sensitivity, summary, tmr, verdict)
+               overview, parallelism, scenarios, sensitivity, subcritical, summary, tmr,
+               verdict)
 from .base import Context, Options, Section
 
 SECTIONS = (overview.SETUP, verdict.VERDICT_TABLE, verdict.VERDICT, overview.STATUS,
@@ -32,6 +35,7 @@ SECTIONS = (overview.SETUP, verdict.VERDICT_TABLE, verdict.VERDICT, overview.STA
             claims.CLAIMS, parallelism.PARALLELISM,
             scenarios.SCENARIO_STUDY, memtech.MEMTECH, crossbar.CROSSBAR,
             figures.FIGURES, accuracy.ACCURACY, sensitivity.SENSITIVITY, tmr.TMR_STUDY,
-            ledgers.LEDGERS, inputs.OPERATING_POINTS, inputs.ASSUMPTIONS, inputs.DATA_CARDS)
+            ledgers.LEDGERS, inputs.OPERATING_POINTS, subcritical.SUBCRITICAL,
+            inputs.ASSUMPTIONS, inputs.DATA_CARDS)
 
 __all__ = ["Context", "Options", "SECTIONS", "Section"]
