@@ -101,6 +101,9 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
          tmr_needed: bool = typer.Option(True, "--tmr-needed/--no-tmr-needed", help="Also "
                                          "find the smallest TMR0 that meets the target (a "
                                          "root search through the optimizer, ~10 s)."),
+         delta_needed: bool = typer.Option(False, "--delta-needed", help="Also find the "
+                                           "smallest Delta (via H_k, Ic0 following) that meets "
+                                           "the target (FP source; slow: ~5 s per step)."),
          plot: Optional[Path] = cp.output(None, "--plot", suffixes=(".png",),
                                           help="PNG of error vs voltage per input pattern "
                                           "and of the best max error vs pulse width."),
@@ -145,6 +148,13 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
         if tmr_needed:
             op.tmr_needed = find_tmr(gate_name, target_error=target_error,
                                      transistor_width=op.transistor_width, **common)
+        if delta_needed:
+            from .what_it_takes import delta_needed as find_delta
+
+            found = find_delta(gate_name, target_error=target_error,
+                               transistor_width=op.transistor_width, **common)
+            op.delta_needed = None if found is None else {"delta": found[0],
+                                                          "retention_time": found[1]}
     if plot is not None:
         fixed = dict(common, transistor_width=op.transistor_width)
         plot_gate(error_curves(gate_name, op.pulse_width, **fixed), op, plot)

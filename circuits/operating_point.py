@@ -75,6 +75,7 @@ class GateOperatingPoint:
     current_ratio_offered: float | None = None
     current_ratio_needed: float | None = None
     tmr_needed: float | None = None
+    delta_needed: dict | None = None
     transistor_width: float | None = None
     cell_area: float | None = None
     subcritical_model: str = "table"
@@ -273,6 +274,8 @@ class _Context:
         i_lo, i_hi = self.src.current_range
         self.v_lo = self.model.voltage_for_current(i_lo, "switching")
         self.v_hi = self.model.voltage_for_current(i_hi, "holding")
+        if not math.isfinite(self.v_hi):  # the holding pattern never reaches i_hi (e.g. a
+            self.v_hi = V_SEARCH_MAX      # saturated transistor): search up to the cap
 
     @cached_property
     def window(self):

@@ -106,3 +106,41 @@ def tmr_needed(gate, *, tmr_max: float = 20.0, **kwargs):
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if ok(mid) else (mid, hi)
     return hi
+
+
+def delta_needed(gate, *, delta_max: float = 150.0, **kwargs):
+    """Smallest Delta at which ``operating_point(gate, **kwargs)`` is feasible, by bisection
+    through the optimizer (1 % in Delta). Delta is changed through H_k_eff with everything
+    else fixed, so Ic0 and tau_D follow it and every evaluation rebuilds its FP grids (~5 s).
+    Raising Delta only lengthens retention; lowering it below the device's is refused where
+    the zero-current retention time would fall under ``retention_min`` (s, default 10 years).
+    Returns (delta, retention time in s) or None if not even ``delta_max`` suffices."""
+    from .operating_point import _context_device, operating_point
+
+    kwargs = dict(kwargs)
+    retention_min = kwargs.pop("retention_min", 10 * 365.25 * 86400.0)
+    dev = _context_device(kwargs)
+    kwargs.pop("device", None)
+
+    def at(delta):
+        return dev.with_(Hk_eff=dev.Hk_eff * delta / dev.delta)
+
+    def ok(delta):
+        return operating_point(gate, device=at(delta), **kwargs).feasible
+
+    lo, hi = dev.delta, delta_max
+    if ok(lo):
+        hi = lo
+        lo = dev.delta / 2
+        while retention_time(at(lo)) < retention_min:
+            lo = 0.5 * (lo + hi)
+            if hi - lo < 0.01 * hi:
+                return hi, retention_time(at(hi))
+        if ok(lo):
+            return lo, retention_time(at(lo))
+    elif not ok(hi):
+        return None
+    while hi - lo > 0.01 * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi, retention_time(at(hi))
