@@ -1,18 +1,28 @@
-"""Gate operating points from the switching tables: error, energy, latency, and the optimizer.
+"""Gate operating points: error, energy, latency, and the optimizer.
 
 :func:`evaluate_gate` gives, at a chosen gate voltage V and pulse width t, every input
 pattern's error probability, energy and the latency (the model is described in
-:mod:`circuits.gatemodel`). :func:`operating_point` searches (V, t) for the lowest mean energy
-(inputs uniformly distributed) subject to ``max_p error(p) <= target_error``:
+:mod:`circuits.gatemodel`). :func:`operating_point` searches (V, t) - and, with
+``transistor_width="auto"``, the access-transistor width - for the lowest mean energy (inputs
+uniformly distributed) subject to ``max_p error(p) <= target_error``:
 
-* pulse widths: the table's grid and three log-spaced points between neighbours (the table is
-  linear in log t there);
-* voltages: the range the table covers for this gate - from the voltage at which the weakest
-  switching pattern draws the table's smallest current to the one at which the strongest
+* switching statistics: the Fokker-Planck solver (:mod:`.fpsource`) where it applies and no
+  table is given, else the table (:mod:`.tablesource`); see :mod:`.context`;
+* pulse widths: the FP source's log grid (default 1 ns - 1 us, 10 per decade), or the table's
+  grid and three log-spaced points between neighbours (the table is linear in log t there);
+* voltages: the range the source covers for this gate - from the voltage at which the
+  weakest switching pattern draws its smallest current to the one at which the strongest
   holding pattern draws its largest - on a grid of ``n_voltages`` points;
 * at fixed t the errors of switching patterns fall with V and those of holding patterns rise,
   so the feasible voltages form an interval and, energy rising with V, the optimum sits on its
-  lower edge; that edge is refined by bisection.
+  lower edge; that edge is refined by bisection;
+* transistor width ("auto"): WIDTH_FACTORS x the card's width, the smallest that meets the
+  target (area is the price of width), else the one of least max error.
+
+Every result also carries the curve of least max error vs pulse width (with latency and the
+retention loss during the pulse), the current ratio the circuit offers and the one the device
+needs (:mod:`.what_it_takes`), and for the FP source the output errors with the output's
+current coupled to its own switching (:mod:`.coupled`).
 
 When no (V, t) meets the target the result says why: the best reachable error, where, which
 pattern limits it (a switching pattern that fails, a holding pattern that switches, or an input
@@ -23,7 +33,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
 
 import numpy as np
 from scipy.interpolate import CubicSpline
@@ -31,10 +40,11 @@ from scipy.interpolate import CubicSpline
 from llg.errors import ParameterError, check_range
 
 from .gatemodel import GateModel, PatternCurrents
-from .fpsource import FPSwitching, fp_source
-from .tablesource import TableSwitching, resolve_source
+from .context import CIRCUIT_ONLY, SWITCHING_SOURCES, _Context, _context_device  # noqa: F401
+from .fpsource import FPSwitching
+from .tablesource import TableSwitching
 from .technology import load_technology
-from .windows import V_SEARCH_MAX, gate_window
+from .windows import V_SEARCH_MAX
 
 _BISECT = 40
 #: Where a gate's energy goes: Joule heat in the MTJs, the access transistors and the line
@@ -199,103 +209,6 @@ def _pulse_grid(src, pulse_widths=None) -> np.ndarray:
     return np.sort(np.concatenate([tw] + inner))
 
 
-#: Device parameters a what-if study may change on the circuit side only: a current-driven
-#: table's switching statistics do not depend on them (they set resistances, not torques).
-CIRCUIT_ONLY = ("RA", "TMR0", "V_half")
-
-
-SWITCHING_SOURCES = ("fp", "table")
-
-
-def _switching_source(device, table, temperature, variation, switching, pulse_range,
-                      subcritical):
-    """(source, device) for the user's choice; see :class:`_Context`."""
-    from llg.device import Device, load_device
-    from llg.fokker_planck import check_fp_device
-
-    if switching is not None and switching not in SWITCHING_SOURCES:
-        raise ParameterError(f"switching = {switching!r} is invalid; choose one of "
-                             f"{', '.join(SWITCHING_SOURCES)}")
-    if subcritical is not None and subcritical not in ("fp", "activation"):
-        raise ParameterError(f"subcritical = {subcritical!r} is invalid; choose fp or "
-                             "activation")
-    if switching is None:
-        switching = "table" if table is not None else "fp"
-        if switching == "fp":
-            dev = device if isinstance(device, Device) else load_device(
-                "default" if device is None else device)
-            try:
-                check_fp_device(dev)
-            except ParameterError:
-                switching = "table" if subcritical is None else "fp"
-    if switching == "table":
-        if subcritical is not None or pulse_range is not None:
-            raise ParameterError("subcritical and pulse_range need the Fokker-Planck source "
-                                 "(no --table; a perpendicular, constant-efficiency device)")
-        return resolve_source(device, table, temperature, variation)
-    if table is not None or variation is not None:
-        raise ParameterError("the Fokker-Planck gate source takes no table or variation axis; "
-                             "drop --table/--variation or use the table source")
-    dev = device if isinstance(device, Device) else load_device(
-        "default" if device is None else device)
-    if temperature is not None:
-        dev = dev.at_temperature(temperature)
-    return fp_source(dev, pulse_range, subcritical or "fp"), dev
-
-
-class _Context:
-    """Model + switching source + voltage range of one gate setting.
-
-    The switching source is the Fokker-Planck solver (:class:`.fpsource.FPSwitching`) when
-    ``switching`` is "fp", or None with no table given and a device FP applies to; otherwise
-    the table (:class:`.tablesource.TableSwitching`).
-    """
-
-    def __init__(self, gate, device, table, technology, rows, temperature, variation,
-                 circuit_overrides=None, switching=None, pulse_range=None, subcritical=None,
-                 transistor_width=None):
-        self.src, self.device = _switching_source(device, table, temperature, variation,
-                                                  switching, pulse_range, subcritical)
-        if circuit_overrides:
-            bad = set(circuit_overrides) - set(CIRCUIT_ONLY)
-            if bad:
-                raise ParameterError(f"circuit_overrides may change only {', '.join(CIRCUIT_ONLY)}"
-                                     f" (resistance, not switching); got {sorted(bad)}")
-            self.device = self.device.with_(**circuit_overrides)
-            if isinstance(self.src, FPSwitching):
-                self.src = self.src.view(self.device)
-        tech = load_technology(technology)
-        if transistor_width is not None:
-            tech = tech.with_transistor_width(transistor_width)
-        self.model = GateModel(gate, self.device, tech, rows)
-        gate = self.model.gate
-        self.src.require(gate.direction)
-        self.src.require(gate.input_disturb_direction)
-        i_lo, i_hi = self.src.current_range
-        self.v_lo = self.model.voltage_for_current(i_lo, "switching")
-        self.v_hi = self.model.voltage_for_current(i_hi, "holding")
-        if not math.isfinite(self.v_hi):  # the holding pattern never reaches i_hi (e.g. a
-            self.v_hi = V_SEARCH_MAX      # saturated transistor): search up to the cap
-
-    @cached_property
-    def window(self):
-        """The critical-current window (computed on first use: a width search needs it only
-        for the width it keeps)."""
-        return gate_window(self.model.gate, self.device, self.model.technology,
-                           self.model.rows)
-
-    def check_voltage(self, voltage) -> float:
-        v = check_range("voltage", voltage, "V", 0.0, None, lo_open=True,
-                        what="gate voltage magnitude")
-        if not (self.v_lo <= v <= self.v_hi):
-            i_lo, i_hi = self.src.current_range
-            raise ParameterError(
-                f"voltage = {v:g} V is outside the range the table covers for "
-                f"{self.model.gate.name}: [{self.v_lo:.4g}, {self.v_hi:.4g}] V (the table's "
-                f"current axis [{i_lo:g}, {i_hi:g}] A must hold the output currents)")
-        return v
-
-
 def _result(ctx: _Context, v: float | None, t: float | None, terms: dict | None,
             feasible: bool, reason: str, target: float, extra: dict) -> GateOperatingPoint:
     m = ctx.model
@@ -449,14 +362,14 @@ def _optimize(ctx, target_error: float, pulse_widths, n_voltages: int) -> GateOp
         if not math.isfinite(ctx.v_lo):
             why = (f"with {m.rows} rows the IR drop along the shared column lines starves the "
                    f"far row: up to {V_SEARCH_MAX:g} V its output current stays below the "
-                   f"table's smallest current {i_lo:g} A while the other rows draw their "
+                   f"switching source's smallest current {i_lo:g} A while the other rows draw their "
                    f"largest current (critical-current window: V_min = inf, V_max = "
                    f"{ctx.window.v_max:.4g} V)")
         else:
-            why = (f"the table's current axis {src.current_range} A cannot hold this gate: "
-                   f"the weakest switching pattern reaches the smallest tabulated current "
+            why = (f"the switching source's current range {src.current_range} A cannot hold this gate: "
+                   f"the weakest switching pattern reaches the smallest current of that range "
                    f"only at {ctx.v_lo:.4g} V, above the {ctx.v_hi:.4g} V at which the "
-                   "strongest holding pattern leaves the table"
+                   "strongest holding pattern leaves it"
                    + (" (IR drop along the shared column lines)" if m.rows > 1 else ""))
         return _result(ctx, None, None, None, False, why, target_error, {})
     grid = _Grid.build(m, ctx.v_lo, ctx.v_hi, n_voltages)
@@ -543,14 +456,6 @@ def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:
         op.details["fp_rel_error"] = max(ctx.src.rel_error(d) for d in
                                          (op.direction, ctx.model.gate.input_disturb_direction))
     return op
-
-
-def _context_device(kwargs: dict):
-    """The device operating_point(**kwargs) would use (for what-if studies)."""
-    return _switching_source(kwargs.get("device"), kwargs.get("table"),
-                             kwargs.get("temperature"), kwargs.get("variation"),
-                             kwargs.get("switching"), kwargs.get("pulse_range"),
-                             kwargs.get("subcritical"))[1]
 
 
 def _why_not(ctx: _Context, closest, target: float) -> str:

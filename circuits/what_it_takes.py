@@ -85,7 +85,8 @@ def error_curve(op, src, settle: float, device, with_needed: bool) -> list:
 def tmr_needed(gate, *, tmr_max: float = 20.0, **kwargs):
     """Smallest TMR0 (ratio) at which ``operating_point(gate, **kwargs)`` is feasible, by
     bisection on TMR0 through the optimizer (module doc); None if not even ``tmr_max``."""
-    from .operating_point import _context_device, operating_point
+    from .context import _context_device
+    from .operating_point import operating_point
 
     kwargs = dict(kwargs)
     kwargs.pop("circuit_overrides", None)
@@ -115,9 +116,13 @@ def delta_needed(gate, *, delta_max: float = 150.0, **kwargs):
     Raising Delta only lengthens retention; lowering it below the device's is refused where
     the zero-current retention time would fall under ``retention_min`` (s, default 10 years).
     Returns (delta, retention time in s) or None if not even ``delta_max`` suffices."""
-    from .operating_point import _context_device, operating_point
+    from .context import _context_device
+    from .operating_point import operating_point
 
     kwargs = dict(kwargs)
+    if kwargs.get("table") is not None or kwargs.get("switching") == "table":
+        raise ParameterError("delta_needed rebuilds the switching statistics at each Delta: it "
+                             "needs the Fokker-Planck source (no --table)")
     retention_min = kwargs.pop("retention_min", 10 * 365.25 * 86400.0)
     dev = _context_device(kwargs)
     kwargs.pop("device", None)
