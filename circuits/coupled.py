@@ -1,15 +1,16 @@
-"""The output MTJ coupled to its circuit: errors with a state-dependent current.
+"""MTJs coupled to their circuit: gate errors with state-dependent currents.
 
-The optimizer's errors use the output current before switching for the whole pulse. As the
-output MTJ switches its resistance changes, and with it the current the network drives
-through it. At the operating point, per input pattern (all rows computing it), the network is
-solved with the output preset and switched; the two (current, MTJ bias) points define the
-network's Thevenin equivalent seen by the output MTJ, ``V_mtj = V_th - I R_th`` (exact for
-linear elements, the chord of the saturating transistor otherwise). The Fokker-Planck
-equation is then solved with ``i(u) = V_th / (R_th + R(u, V_mtj))``
-(:func:`llg.fokker_planck.voltage_switching`, validated against the voltage-driven LLG
-ensemble in :mod:`validation.cases_gates`). The inputs' disturb currents are sub-critical and
-stay uncoupled here.
+The optimizer's errors use each MTJ's current before it switches for the whole pulse. As an
+MTJ switches, its resistance changes and with it the current the network drives through it.
+At the operating point, for every input pattern (one row), the network is solved with the MTJ
+in question before and after its switch - the output preset and switched; each input at risk
+of disturb in its state and flipped - and the two (current, MTJ bias) points define the
+Thevenin equivalent the MTJ sees, ``V_mtj = V_th - I R_th`` (exact for linear elements, the
+chord of the saturating transistor otherwise). The Fokker-Planck equation is then solved with
+``i(u) = V_th / (R_th + R(u, V_mtj))`` (:func:`llg.fokker_planck.voltage_switching`,
+validated against the voltage-driven LLG ensemble in :mod:`validation.cases_gates`): the
+output in the gate's direction, the disturbed inputs in the reverse one. The pattern error
+combines them as in :mod:`.gatemodel`.
 """
 from __future__ import annotations
 
@@ -17,51 +18,72 @@ import numpy as np
 
 from llg.fokker_planck import voltage_switching
 
-from .gates import COS_OF_STATE
-
 _SIGN = {"P-AP": -1.0, "AP-P": +1.0}
 
 
-def _bias(element, cos, current):
-    """MTJ bias (V) carrying ``current`` (A) at cos(theta) (fixed point, bias-dependent R)."""
-    v = current * element.r_p
-    for _ in range(40):
-        v = current * float(element.resistance(cos, v))
-    return v
-
-
-def thevenin(element, preset: int, i_pre: float, i_post: float):
-    """(V_th, R_th) in (V, ohm) from the output currents before and after switching."""
-    state = {0: "P", 1: "AP"}
-    c_pre, c_post = COS_OF_STATE[state[preset]], COS_OF_STATE[state[1 - preset]]
-    v_pre, v_post = _bias(element, c_pre, i_pre), _bias(element, c_post, i_post)
+def thevenin(i_pre: float, v_pre: float, i_post: float, v_post: float):
+    """(V_th, R_th) in (V, ohm) through two (current A, bias V) points, or None."""
     if abs(i_post - i_pre) < 1e-12 * abs(i_pre):
         return None
     r_th = (v_pre - v_post) / (i_post - i_pre)
+    if not r_th >= 0:
+        return None
     return v_pre + i_pre * r_th, r_th
 
 
-def coupled_output_errors(ctx, voltage: float, pulse_width: float) -> dict:
-    """Per pattern: the output error with the state-dependent current (module doc)."""
-    from .fpsource import gate_cells
+class _Solver:
+    """FP solves of one device and pulse width, cached per (direction, V_th, R_th)."""
 
-    m = ctx.model
-    cur = m.currents(np.array([voltage]))
-    out, cache = {}, {}
+    def __init__(self, device, pulse_width):
+        from .fpsource import gate_cells
+
+        self.device, self.t = device, pulse_width
+        self.n = gate_cells(device.delta)
+        self.cache = {}
+
+    def __call__(self, direction, th):
+        # rounded to 4 significant digits: patterns with the same count of low inputs differ
+        # by a few ohms of line resistance in kilo-ohms and share one solve
+        v_th, r_th = (float(f"{x:.4g}") for x in th)
+        key = (direction, v_th, r_th)
+        if key not in self.cache:
+            r = voltage_switching(self.device, _SIGN[direction] * v_th, r_th, self.t,
+                                  n_cells=self.n)
+            self.cache[key] = (float(r.wer[0]), float(r.p_switch[0]))
+        return self.cache[key]
+
+
+def coupled_errors(ctx, voltage: float, pulse_width: float) -> dict:
+    """Per pattern: coupled output error, coupled input-disturb probability, pattern error,
+    and the output's Thevenin equivalent (V, ohm). Rows = 1 only."""
+    m, gate = ctx.model, ctx.model.gate
+    fp = _Solver(ctx.device, pulse_width)
+    P, n = m.bits.shape
+    # one batch: every pattern preset, switched, and with each input flipped
+    bits = np.concatenate([m.bits, m.bits] + [m.bits ^ (np.arange(n) == j) for j in range(n)])
+    outl = np.concatenate([np.full(P, gate.preset), np.full(P, 1 - gate.preset),
+                           np.full(P * n, gate.preset)])
+    sol = m.net.solve(np.full(len(bits), voltage), bits[:, None, :], outl[:, None])
+    i_o, v_o = np.abs(sol.output_current[:, 0]), np.abs(sol.output_bias[:, 0])
+    i_in, v_in = np.abs(sol.input_current[:, 0, :]), np.abs(sol.input_bias[:, 0, :])
+    out = {}
     for k, p in enumerate(m.patterns):
-        i_pre, i_post = float(cur.output_uniform[k, 0]), float(cur.output_post[k, 0])
-        key = (round(i_pre, 15), round(i_post, 15))
-        if key not in cache:
-            th = thevenin(m.element, m.gate.preset, i_pre, i_post)
-            if th is None or not th[1] >= 0:
-                cache[key] = None
-            else:
-                v_th, r_th = th
-                res = voltage_switching(ctx.device, _SIGN[m.gate.direction] * v_th, r_th,
-                                        pulse_width, n_cells=gate_cells(ctx.device.delta))
-                cache[key] = (float(res.wer[0]), float(res.p_switch[0]), v_th, r_th)
-        r = cache[key]
-        if r is not None:
-            out[p] = {"error": r[0] if m.switching[k] else r[1], "v_thevenin": r[2],
-                      "r_thevenin": r[3]}
+        th = thevenin(i_o[k], v_o[k], i_o[P + k], v_o[P + k])
+        if th is None:   # the current does not follow the state: the source's value is exact
+            src = ctx.src.wer if m.switching[k] else ctx.src.p_switch
+            e_out = float(src(gate.direction, i_o[k], pulse_width)[0])
+        else:
+            wer, psw = fp(gate.direction, th)
+            e_out = wer if m.switching[k] else psw
+        keep = 1.0
+        for j in np.nonzero(m.bits[k] == gate.disturbable_input)[0]:
+            f = 2 * P + j * P + k
+            th_in = thevenin(i_in[k, j], v_in[k, j], i_in[f, j], v_in[f, j])
+            keep *= 1.0 - (fp(gate.input_disturb_direction, th_in)[1] if th_in is not None
+                           else float(ctx.src.p_switch(gate.input_disturb_direction,
+                                                       i_in[k, j], pulse_width)[0]))
+        out[p] = {"output_error": e_out, "input_disturb": 1.0 - keep,
+                  "error": 1.0 - (1.0 - e_out) * keep,
+                  "v_thevenin": None if th is None else th[0],
+                  "r_thevenin": None if th is None else th[1]}
     return out

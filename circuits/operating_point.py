@@ -444,14 +444,12 @@ def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:
     # the coupled FP uses the macrospin law everywhere: not comparable to "activation"
     if fp and ctx.src.subcritical == "fp" and op.v_operating is not None and \
             ctx.model.rows == 1:
-        from .coupled import coupled_output_errors
+        from .coupled import coupled_errors
 
-        coupled = coupled_output_errors(ctx, op.v_operating, op.pulse_width)
-        op.details["coupled_output_error_by_pattern"] = coupled
-        dist = op.details.get("input_disturb_by_pattern", {})
+        coupled = coupled_errors(ctx, op.v_operating, op.pulse_width)
+        op.details["coupled_error_by_pattern"] = coupled
         if len(coupled) == len(ctx.model.patterns):
-            op.details["coupled_max_error_rate"] = max(
-                1.0 - (1.0 - c["error"]) * (1.0 - dist.get(p, 0.0)) for p, c in coupled.items())
+            op.details["coupled_max_error_rate"] = max(c["error"] for c in coupled.values())
     if fp:
         op.details["fp_rel_error"] = max(ctx.src.rel_error(d) for d in
                                          (op.direction, ctx.model.gate.input_disturb_direction))

@@ -146,3 +146,32 @@ def test_cli_gate_new_keys_and_bad_input():
                             "--no-tmr-needed"] + bad, capture_output=True, text=True)
         assert p.returncode == 2 and "Traceback" not in p.stderr, bad
         assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+@pytest.mark.slow
+def test_tmr_needed_is_the_feasibility_edge():
+    """The root search returns the TMR0 at which the gate turns feasible: feasible there,
+    infeasible 3 % below (1 % bisection tolerance)."""
+    from circuits import operating_point
+    from circuits.what_it_takes import tmr_needed
+
+    kw = dict(target_error=1e-2, n_voltages=81)
+    x = tmr_needed("NOT", **kw)
+    assert x is not None and 0.5 < x < load_device("default").TMR0
+    assert operating_point("NOT", circuit_overrides={"TMR0": x}, **kw).feasible
+    assert not operating_point("NOT", circuit_overrides={"TMR0": 0.97 * x}, **kw).feasible
+
+
+def test_coupled_errors_reduce_to_the_optimizer_without_tmr():
+    """TMR0 = 0 (what-if on the circuit side): no MTJ's current depends on its state, so the
+    coupled pattern errors equal the optimizer's; with TMR the P -> AP output of NOT loses
+    current as it switches and fails more often."""
+    from circuits import operating_point
+
+    op0 = operating_point("NOT", pulse_widths=[100e-9], n_voltages=41,
+                          circuit_overrides={"TMR0": 0.0})
+    for p, c in op0.details["coupled_error_by_pattern"].items():
+        assert c["error"] == pytest.approx(op0.error_rate_by_pattern[p], rel=1e-6)
+    op = operating_point("NOT", pulse_widths=[100e-9], n_voltages=41)
+    assert op.details["coupled_error_by_pattern"]["0"]["output_error"] > \
+        op.details["output_error_by_pattern"]["0"]
