@@ -63,7 +63,8 @@ def markdown(st: dict) -> list:
           "Delta (1 - i)^2); `activation`: holding and disturb patterns (i < 1) from "
           "tau0 exp(Delta (1 - i)^b), b and tau0 from the device (default b = 1, tau0 = 1 ns; "
           "Koch, Katine & Sun 2004). 'coupled' is the max error at the same point with the "
-          "output's current following its resistance as it switches (FP with i(u); `fp` only).", "",
+          "currents of the output and of the disturbed inputs following their resistance as "
+          "they switch (FP with i(u); `fp` only).", "",
           "| gate | model | max error | coupled | pulse (s) | shortest pulse meeting target "
           "(s) | I ratio offered / needed |", "|---|---|---|---|---|---|---|"]
     for r in st["rows"]:
