@@ -126,18 +126,23 @@ class _Grid:
         k = np.arange(_N_COARSE)
         xc = 0.5 * (v_lo + v_hi) - 0.5 * (v_hi - v_lo) * np.cos(np.pi * k / (_N_COARSE - 1))
         coarse = model.currents(xc)
-        splines = {name: CubicSpline(xc, getattr(coarse, name), axis=1)
-                   for name in ("output", "output_uniform", "inputs", "power_pre",
-                                "power_post", "split_pre", "split_post", "output_post")}
-        g = cls(model, None, splines)
+        g = cls(model, None, _splines(xc, coarse))
         g.currents = g.at(v)
         return g
 
     def at(self, v) -> PatternCurrents:
+        """Currents at off-grid voltages: cubic splines through the grid (smooth in V; the
+        final operating point is always re-solved directly, see :func:`_terms_at`)."""
         v = np.atleast_1d(np.asarray(v, dtype=float))
         if self.splines is None:
-            return self.model.currents(v)
+            self.splines = _splines(self.currents.voltages, self.currents)
         return PatternCurrents(voltages=v, **{k: s(v) for k, s in self.splines.items()})
+
+
+def _splines(x, cur: PatternCurrents) -> dict:
+    return {name: CubicSpline(x, getattr(cur, name), axis=1)
+            for name in ("output", "output_uniform", "inputs", "power_pre", "power_post",
+                         "split_pre", "split_post", "output_post")}
 
 
 def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, t: float):
@@ -396,6 +401,21 @@ def _optimize(ctx, target_error: float, pulse_widths, n_voltages: int) -> GateOp
     if best is None:
         reason = _why_not(ctx, closest, target_error)
         j = closest[2]
+        # every pulse's least error refined off the voltage grid (the curve and the choice
+        # of pulse then do not depend on the grid), the best one solved directly
+        for row in per_pulse:
+            jq = int(np.argmin(np.abs(v - row["best_voltage"])))
+            x = _least_error_voltage(ctx, grid, v, jq, row["pulse_width"], row["best_max_error"])
+            if x is not None:
+                row["best_voltage"], row["best_max_error"] = x[0], x[1]
+        row = min(per_pulse, key=lambda r: r["best_max_error"])
+        if row["best_max_error"] < closest[0]:
+            terms = _terms_at(ctx, row["best_voltage"], row["pulse_width"])
+            v_best, t_best = row["best_voltage"], row["pulse_width"]
+            if float(terms["err"][:, 0].max()) < closest[0]:
+                reason = _why_not(ctx, (float(terms["err"][:, 0].max()), t_best, 0, terms),
+                                  target_error)
+                return _result(ctx, v_best, t_best, terms, False, reason, target_error, extra)
         terms = {k: (val[:, [j]] if isinstance(val, np.ndarray) and val.ndim == 2 else val)
                  for k, val in closest[3].items()}
         terms["energy_split"] = {k: val[:, [j]] for k, val in closest[3]["energy_split"].items()}
@@ -423,6 +443,36 @@ def _optimize(ctx, target_error: float, pulse_widths, n_voltages: int) -> GateOp
     return _result(ctx, v_opt, t, terms, True,
                    f"minimum mean energy with every pattern's error <= {target_error:g}",
                    target_error, extra)
+
+
+def _least_error_voltage(ctx, grid, v, j: int, t: float, err_j: float):
+    """Golden-section search of the least max error between the grid neighbours of j (the
+    max error is unimodal there: switching errors fall with V, holding errors rise), so the
+    reported least error does not depend on the grid. None if it does not improve on j."""
+    if not math.isfinite(err_j):
+        return None
+    lo, hi = float(v[max(j - 1, 0)]), float(v[min(j + 1, v.size - 1)])
+
+    def f(x):
+        tm = _pattern_terms(ctx.model, ctx.src, grid.at([x]), t)
+        return float(tm["err"][:, 0].max()) if tm["supported"][0] else math.inf
+
+    g = 0.5 * (math.sqrt(5.0) - 1.0)
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = f(a), f(b)
+    for _ in range(20):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = f(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = f(b)
+        if hi - lo < 1e-6 * hi:
+            break
+    x, fx = (a, fa) if fa < fb else (b, fb)
+    return (x, fx) if fx < err_j else None
 
 
 def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:

@@ -16,8 +16,10 @@ import math
 from .base import Section
 
 MODELS = ("fp", "activation")
-#: The gates whose verdict the section shows (the report's gate library, by fan-in).
-GATES = ("NOT", "NAND2", "NOR2", "MAJ3", "MAJ5")
+#: The gates whose verdict the section shows (fan-in 1, 2, 3; larger fan-in only narrows
+#: the window further) and the optimizer's voltage grid (kept small: a report section).
+GATES = ("NOT", "NAND2", "MAJ3")
+N_VOLTAGES = 81
 
 
 def _fmt(x, digits=3):
@@ -39,7 +41,7 @@ def study(setup, say=lambda m: None) -> dict:
             try:
                 op = operating_point(g, device=setup.device, technology=setup.technology,
                                      rows=1, target_error=setup.target_error,
-                                     subcritical=model)
+                                     subcritical=model, n_voltages=N_VOLTAGES)
             except ParameterError as exc:   # e.g. a device the FP does not apply to
                 return {"pending": f"sub-critical comparison not available: {exc}"}
             rows.append({"gate": g, "model": model, "feasible": op.feasible,
