@@ -412,9 +412,14 @@ def _optimize(ctx, target_error: float, pulse_widths, n_voltages: int) -> GateOp
         if row["best_max_error"] < closest[0]:
             terms = _terms_at(ctx, row["best_voltage"], row["pulse_width"])
             v_best, t_best = row["best_voltage"], row["pulse_width"]
-            if float(terms["err"][:, 0].max()) < closest[0]:
-                reason = _why_not(ctx, (float(terms["err"][:, 0].max()), t_best, 0, terms),
-                                  target_error)
+            err = float(terms["err"][:, 0].max())
+            if err <= target_error:   # a feasible interval narrower than the voltage grid
+                return _result(ctx, v_best, t_best, terms, True,
+                               f"every pattern's error <= {target_error:g} only in a voltage "
+                               "interval narrower than the grid: the point of least max "
+                               "error (energy not minimized)", target_error, extra)
+            if err < closest[0]:
+                reason = _why_not(ctx, (err, t_best, 0, terms), target_error)
                 return _result(ctx, v_best, t_best, terms, False, reason, target_error, extra)
         terms = {k: (val[:, [j]] if isinstance(val, np.ndarray) and val.ndim == 2 else val)
                  for k, val in closest[3].items()}
