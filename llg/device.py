@@ -329,6 +329,11 @@ class Device:
         return {name: getattr(self, attr) for name, (attr, _, _) in DERIVED.items()}
 
 
+#: Device keys the switching tables do not depend on (the gate layer's sub-critical
+#: thermal-activation model): left out of a table's config fingerprint.
+NOT_IN_TABLES = ("subcritical_exponent", "attempt_time", "subcritical_source")
+
+
 #: Derived quantities: key -> (attribute, unit, description). Read by ``device show``.
 DERIVED = {
     "area": ("area", "m^2", "junction area"),

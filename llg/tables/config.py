@@ -195,8 +195,12 @@ class TableConfig:
 
     # -- identity ------------------------------------------------------------------------
     def numbers(self) -> dict:
-        """Everything that changes the table's numbers, as plain JSON values."""
-        return {"device": self.device.to_dict(), "drive": self.drive,
+        """Everything that changes the table's numbers, as plain JSON values (device keys a
+        table does not depend on, :data:`llg.device.NOT_IN_TABLES`, are left out)."""
+        from ..device import NOT_IN_TABLES
+
+        dev = {k: v for k, v in self.device.to_dict().items() if k not in NOT_IN_TABLES}
+        return {"device": dev, "drive": self.drive,
                 "axes": {k: list(v) for k, v in self.axes.items()},
                 "bias_voltage": list(self.bias_voltage), "trials": self.trials,
                 "seed": self.seed, "dt": self.dt, "rise": self.rise, "fall": self.fall,
