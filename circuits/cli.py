@@ -54,6 +54,20 @@ def plot_gate(curves: dict, op, out: Path) -> Path:
     return save_figure(fig, out)
 
 
+def _width_option(text):
+    """--transistor-width at parse time: 'auto' or a width in m, 1e-9 < W <= 1e-5."""
+    return text if text in (None, "auto") else _parse_width(str(text))
+
+
+def _subcritical_option(text):
+    """--subcritical at parse time: fp or activation."""
+    from llg.errors import ParameterError
+
+    if text not in ("fp", "activation"):
+        raise ParameterError(f"subcritical = {text!r} is invalid; choose fp or activation")
+    return text
+
+
 def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COPY (BUFFER), "
                                        "NAND2, NOR2, AND2, OR2, MAJ3, MAJ5."),
          device: Optional[str] = cp.data_file(None, "--device", "-d", kind="devices",
@@ -87,15 +101,16 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
                                                 hi=100.0, help="Process-variation scale, if "
                                                 "the table has that axis."),
          pulse_range: Optional[Tuple[float, float]] = typer.Option(
-             None, "--pulse-range", help="Shortest and longest pulse width the optimizer "
+             None, "--pulse-range", parser=cp.Number("--pulse-range", "s", 1e-12, 1e-3),
+             help="Shortest and longest pulse width the optimizer "
              "searches, s (default 1e-9 1e-6; Fokker-Planck source only; valid range "
              "1e-12 <= lo < hi <= 1e-3 s)."),
          transistor_width: Optional[str] = typer.Option(
-             None, "--transistor-width", help="Access-transistor width in m (1e-9 < W <= "
+             None, "--transistor-width", parser=_width_option, help="Access-transistor width in m (1e-9 < W <= "
              "1e-5), or 'auto' (the optimizer chooses it; its cell area is reported). "
              "Default: the technology's."),
          subcritical: Optional[str] = typer.Option(
-             None, "--subcritical", help="Sub-critical switching model for holding and "
+             None, "--subcritical", parser=_subcritical_option, help="Sub-critical switching model for holding and "
              "disturb patterns: fp (macrospin Fokker-Planck, default) or activation "
              "(tau0 exp(Delta (1 - I/Ic0)^b), device keys subcritical_exponent, attempt_time)."),
          tmr_needed: bool = typer.Option(True, "--tmr-needed/--no-tmr-needed", help="Also "
