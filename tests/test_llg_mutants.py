@@ -136,3 +136,50 @@ def test_voltage_drive_reports_the_flat_top_current_of_the_p_state():
                               seed=1)
     r_p = 3e-12 / (math.pi * (30e-9) ** 2 / 4)
     assert p.current == pytest.approx(v / (r_p + rs), rel=1e-9)
+
+
+def test_tilted_initial_state_and_no_recording_by_default(default_device):
+    import numpy as np
+
+    from llg import simulate
+
+    dev = default_device.with_(temperature=0.0)
+    for start, sign in (("P", 1), ("AP", -1)):
+        r = simulate(dev, duration=1e-12, dt=1e-12, initial=start, initial_angle=0.3)
+        np.testing.assert_allclose(r.m_initial[0], [math.sin(0.3), 0.0, sign * math.cos(0.3)],
+                                   rtol=0, atol=1e-15)
+        assert r.trajectories is None
+
+
+def test_zero_temperature_switching_time_needs_an_angle_inside_zero_one():
+    from llg import ParameterError
+    from llg.wer_analytic import switching_time_t0
+
+    for x0 in (0.0, 1.0):
+        with pytest.raises(ParameterError, match="x0"):
+            switching_time_t0(x0, 2.0)
+
+
+def test_energy_after_an_early_stop_is_the_frozen_state_integral(default_device):
+    """A trajectory stopped at t_s draws I^2 (R + R_s) w(t)^2 from t_s to the end of the run
+    (TMR0 = 0: R = RA / area in any state); w: the trapezoid, integrated by quadrature."""
+    import numpy as np
+    from scipy import integrate
+
+    from llg import current_pulse
+    from llg.solver import _energy_after_stop
+    from llg.terms import Model
+
+    dev = default_device.with_(TMR0=0.0)
+    amp, w, r, f, rs, t_end = -5e-5, 4e-9, 0.2e-9, 0.4e-9, 800.0, 5e-9
+    pulse = current_pulse(amp, w, rise=r, fall=f, series_resistance=rs)
+    P = Model.from_device(dev).pack(pulse, 1e-12, -1)
+    stops = np.array([0.7e-9, 2.5e-9, 4.3e-9])
+    got = _energy_after_stop(P, stops, t_end, 1e-12, -1)
+    r_p = 5e-12 / (math.pi * (45e-9) ** 2 / 4)
+    shape = lambda t: np.interp(t, [0, r, r / 2 + w - f / 2, r / 2 + w + f / 2],  # noqa: E731
+                                [0, 1, 1, 0], left=0, right=0) ** 2
+    for ts, e in zip(stops, got):
+        ref = amp ** 2 * (r_p + rs) * integrate.quad(shape, ts, t_end, points=[
+            r, r / 2 + w - f / 2, r / 2 + w + f / 2], epsabs=0, epsrel=1e-12)[0]
+        assert e == pytest.approx(ref, rel=1e-6)
