@@ -184,3 +184,21 @@ def test_energy_after_an_early_stop_is_the_frozen_state_integral(default_device)
             r, r / 2 + w - f / 2, r / 2 + w + f / 2], epsabs=0, epsrel=1e-12)[0]
         # trapezoid rule on the dt grid: O(1e-5) relative; J ~ 1e-14: no absolute slack
         assert e == pytest.approx(ref, rel=1e-4, abs=0)
+
+
+def test_isotonic_fit_against_scipy_and_with_zero_weights():
+    """Pool-adjacent-violators against scipy.optimize.isotonic_regression; a violating pair of
+    zero-weight points is pooled to its plain mean."""
+    import numpy as np
+    from scipy.optimize import isotonic_regression
+
+    from llg.tables.interp import isotonic_rows
+
+    rng = np.random.default_rng(5)
+    y, w = rng.random((3, 12)), rng.random((3, 12)) + 0.1
+    got = isotonic_rows(y, w)
+    for r in range(3):
+        np.testing.assert_allclose(got[r], isotonic_regression(y[r], weights=w[r]).x,
+                                   rtol=1e-12, atol=0)
+    np.testing.assert_allclose(isotonic_rows(np.array([0.3, 0.1]), np.zeros(2)), [0.2, 0.2],
+                               rtol=1e-15, atol=0)
