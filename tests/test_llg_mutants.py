@@ -202,3 +202,26 @@ def test_isotonic_fit_against_scipy_and_with_zero_weights():
                                    rtol=1e-12, atol=0)
     np.testing.assert_allclose(isotonic_rows(np.array([0.3, 0.1]), np.zeros(2)), [0.2, 0.2],
                                rtol=1e-15, atol=0)
+
+
+def test_thermal_activation_helpers_at_low_barrier_and_unit_time():
+    """P_sw = 1 - exp(-t/tau) (Poisson escape); the n = 2 law also for Delta <= 1."""
+    from llg.wer_analytic import thermal_switching_probability, thermal_switching_time
+
+    assert float(thermal_switching_probability(1.0)) == pytest.approx(1 - math.exp(-1), abs=0)
+    assert float(thermal_switching_probability(0.0)) == 0.0
+    d, i = 0.5, 0.2
+    ref = math.sqrt(math.pi / d) * math.exp(d * (1 - i) ** 2) / ((1 - i) ** 2 * (1 + i))
+    assert thermal_switching_time(d, i, 2) == pytest.approx(ref, rel=1e-12)
+
+
+def test_equilibrium_density_is_normalized_boltzmann():
+    from scipy import integrate
+
+    from llg.equilibrium import density_u
+
+    delta = 7.0
+    z = 2 * integrate.quad(lambda u: math.exp(delta * u * u), 0, 1, epsrel=1e-13)[0]
+    for u in (-0.9, 0.0, 0.4, 1.0):
+        assert float(density_u(u, delta)) == pytest.approx(math.exp(delta * u * u) / z,
+                                                           rel=1e-10)
