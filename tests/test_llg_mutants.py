@@ -23,7 +23,7 @@ def test_in_plane_critical_current_with_all_three_demag_factors():
     ref = 2 * E * alpha * MU0 * ms * vol / (HBAR * eta) * h_eff
     d = load_device("default").with_(geometry="in-plane", Hk_eff=hk,
                                       demag_factors=(nx, ny, nz))
-    assert d.ic0 == pytest.approx(ref, rel=1e-9)
+    assert d.ic0 == pytest.approx(ref, rel=1e-9, abs=0)
     # the barrier is set by the softer transverse axis: Hk + Ms (Ny - Nx)
     assert d.anisotropy_field_total == pytest.approx(hk + ms * (ny - nx), rel=1e-12)
 
@@ -135,7 +135,7 @@ def test_voltage_drive_reports_the_flat_top_current_of_the_p_state():
                               rise=1e-9, fall=1e-9, series_resistance=rs, trials=8, dt=2e-12,
                               seed=1)
     r_p = 3e-12 / (math.pi * (30e-9) ** 2 / 4)
-    assert p.current == pytest.approx(v / (r_p + rs), rel=1e-9)
+    assert p.current == pytest.approx(v / (r_p + rs), rel=1e-9, abs=0)
 
 
 def test_tilted_initial_state_and_no_recording_by_default(default_device):
