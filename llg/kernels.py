@@ -95,12 +95,14 @@ def mtj_resistance(cos_theta, v, g_p, tmr0, v_half):
 
     Conductance linear in cos(theta) (Slonczewski 1989; Julliere's two-state limit):
     ``G = G_P (1 + cos)/2 + G_AP(V) (1 - cos)/2``, ``G_AP = G_P / (1 + TMR(V))``,
-    ``TMR(V) = TMR0 / (1 + (V/V_half)^2)``.
+    ``TMR(V) = TMR0 / (1 + (V/V_half)^2)``. Evaluated as one fraction,
+    ``R = 2 (s + TMR0) / (G_P [(1 + cos)(s + TMR0) + (1 - cos) s])`` with ``s = 1 + (V/V_half)^2``:
+    one division instead of three (divisions dominate the cost of the energy integral).
     """
     x = v / v_half
-    tmr = tmr0 / (1.0 + x * x)
-    g = g_p * (0.5 * (1.0 + cos_theta) + 0.5 * (1.0 - cos_theta) / (1.0 + tmr))
-    return 1.0 / g
+    s = 1.0 + x * x
+    st = s + tmr0
+    return 2.0 * st / (g_p * ((1.0 + cos_theta) * st + (1.0 - cos_theta) * s))
 
 
 @nb.njit
@@ -156,7 +158,9 @@ def rhs(m0, m1, m2, h0, h1, h2, current, eta2, P):
     H0 = P[0] * m0 + P[1] * m1 + P[2] * m2 + P[P_B] + h0
     H1 = P[3] * m0 + P[4] * m1 + P[5] * m2 + P[P_B + 1] + h1
     H2 = P[6] * m0 + P[7] * m1 + P[8] * m2 + P[P_B + 2] + h2
-    a = P[P_HJ] * current / (1.0 + eta2 * (m0 * p0 + m1 * p1 + m2 * p2))
+    a = P[P_HJ] * current
+    if eta2 != 0.0:  # tunnel efficiency (constant: a division by exactly 1, skipped)
+        a = a / (1.0 + eta2 * (m0 * p0 + m1 * p1 + m2 * p2))
     beta = P[P_BETA]
     cp = (beta - alpha) * a
     cd = (1.0 + alpha * beta) * a
@@ -178,214 +182,177 @@ def rhs(m0, m1, m2, h0, h1, h2, current, eta2, P):
             g * (x2 + m2 * md - hd2))
 
 
-#: Trajectories advanced in lockstep by one thread. One trajectory's step is a long chain of
+#: Lanes advanced in lockstep by one thread. One trajectory's step is a long chain of
 #: dependent operations (latency-bound); interleaving a block lets the CPU overlap the chains
-#: and the compiler vectorize the arithmetic across the block.
+#: and the compiler vectorize the arithmetic across the lanes. Every lane loop runs over all
+#: BLOCK lanes (a lane without a trajectory computes on a dummy state), so a trajectory is
+#: computed by the same instructions in whichever lane it sits.
 BLOCK = 64
+#: With ``stop_on_switch`` one block works through about ROUNDS x BLOCK trajectories, giving a
+#: lane the next trajectory as soon as its own stops: no lane idles until the slowest of its
+#: block has finished (that idling cost 1.3-1.8x in switching runs).
+ROUNDS = 4
+FASTMATH = {"contract", "arcp", "reassoc"}
 
 
-@nb.njit(parallel=True, fastmath={"contract", "arcp", "reassoc"}, cache=True)
-def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
-                       switch_time, stop_time, energy, rec, rec_every, bad):
-    """Advance every trajectory ``n_steps`` steps of size ``dt`` from time ``t0`` (in place).
+@nb.njit(inline="always")
+def _pulse_lanes(T, X, FL, P):
+    """X[b] = amplitude * pulse_shape(T[b]) for every lane (bit-identical to pulse_shape).
 
-    m: (N, 3) unit vectors; state: (N, 4) uint64 RNG streams; switch_time: (N,) first time
-    ``target * (m . u)`` exceeded ``level`` (left untouched once set, inf if not yet);
-    stop_time: (N,) time at which the trajectory stopped (s): ``t0 + n_steps dt`` unless
-    ``stop_on_switch`` ended it once ``target * (m . u)`` passed the commit level after a
-    crossing, or, from the settle time on, once ``|m . u|`` passed it in either well;
-    energy: (N,) accumulated source energy (J); rec: (R, S, 3) samples of the first R
-    trajectories every ``rec_every`` steps (sample 0 = initial state); bad: (N,) set to 1 if
-    a trajectory produced a non-finite value (it is then frozen).
-
-    Trajectories run in blocks of BLOCK; each keeps its own RNG stream, so the result does not
-    depend on the blocking or on the number of threads.
+    The zero and flat parts in one branch-free loop; the rare lanes on a ramp go through
+    :func:`pulse_shape` itself.
     """
-    n = m.shape[0]
-    n_rec = rec.shape[0]
-    n_samples = rec.shape[1]
+    amp = P[P_AMP]
+    delay = P[P_DELAY]
+    rise = P[P_RISE]
+    width = P[P_WIDTH]
+    fall = P[P_FALL]
+    off = 0.5 * rise + width - 0.5 * fall
+    at0 = 0.0 if rise > 0.0 else 1.0
+    n_ramp = 0
+    for b in range(BLOCK):
+        x = T[b] - delay
+        ramp = ((x > 0.0) & (x < rise)) | ((x > off) & (x < off + fall))
+        w = (at0 if x == 0.0 else 0.0) if x <= 0.0 else (1.0 if x <= off else 0.0)
+        X[b] = amp * w
+        FL[b] = ramp
+        n_ramp += ramp
+    if n_ramp > 0:
+        for b in range(BLOCK):
+            if FL[b]:
+                X[b] = amp * pulse_shape(T[b], delay, rise, width, fall)
+
+
+@nb.njit(inline="always")
+def _run_group(lo, hi, m, state, P, t0, dt, n_steps, scheme, stop_on_switch, switch_time,
+               stop_time, energy, rec, rec_every, bad):
+    """Integrate trajectories lo..hi-1 on one block of BLOCK lanes (see integrate_ensemble)."""
     sigma = P[P_SIGMA]
     target = P[P_TARGET]
     level = P[P_LEVEL]
     commit = P[P_COMMIT]
     settle = P[P_SETTLE]
-    u0 = P[P_U]
-    u1 = P[P_U + 1]
-    u2 = P[P_U + 2]
-    p0 = P[P_P]
-    p1 = P[P_P + 1]
-    p2 = P[P_P + 2]
+    u0, u1, u2 = P[P_U], P[P_U + 1], P[P_U + 2]
+    p0, p1, p2 = P[P_P], P[P_P + 1], P[P_P + 2]
     eta2 = P[P_ETA] * P[P_ETA] if P[P_STT_MODEL] == 1.0 else 0.0
     current_drive = P[P_DRIVE] == 0.0
-    want_energy = energy.shape[0] == n
+    want_energy = energy.shape[0] == m.shape[0]
+    n_rec = rec.shape[0]
+    n_samples = rec.shape[1]
     t_end = t0 + n_steps * dt
-    n_blocks = (n + BLOCK - 1) // BLOCK
-    for blk in nb.prange(n_blocks):
-        lo = blk * BLOCK
-        nb_ = min(BLOCK, n - lo)
-        M0 = np.empty(BLOCK)
-        M1 = np.empty(BLOCK)
-        M2 = np.empty(BLOCK)
-        Q0 = np.zeros(BLOCK)
-        Q1 = np.zeros(BLOCK)
-        Q2 = np.zeros(BLOCK)
-        K0 = np.zeros(BLOCK)
-        K1 = np.zeros(BLOCK)
-        K2 = np.zeros(BLOCK)
-        H0 = np.zeros(BLOCK)
-        H1 = np.zeros(BLOCK)
-        H2 = np.zeros(BLOCK)
-        IA = np.zeros(BLOCK)
-        IB = np.zeros(BLOCK)
-        VM = np.zeros(BLOCK)
-        PW = np.zeros(BLOCK)
-        EA = np.zeros(BLOCK)
-        SW = np.empty(BLOCK)
-        PR = np.empty(BLOCK)
-        TS = np.full(BLOCK, t_end)
-        ACT = np.zeros(BLOCK, dtype=np.bool_)
-        S = np.zeros((4, BLOCK), dtype=np.uint64)
-        HZ = np.zeros(BLOCK, dtype=np.int64)
-        IZ = np.zeros(BLOCK, dtype=np.int64)
-        OK = np.zeros(BLOCK, dtype=np.bool_)
-        for b in range(nb_):
-            i = lo + b
-            M0[b] = m[i, 0]
-            M1[b] = m[i, 1]
-            M2[b] = m[i, 2]
-            for w in range(4):
-                S[w, b] = state[i, w]
-            SW[b] = switch_time[i]
-            PR[b] = target * (M0[b] * u0 + M1[b] * u1 + M2[b] * u2)
-            ACT[b] = True
-            if want_energy or not current_drive:
-                guess = 0.0 if current_drive else P[P_AMP]
-                _, PW[b], VM[b] = drive_state(t0, M0[b] * p0 + M1[b] * p1 + M2[b] * p2, P,
-                                              guess, _BIAS_ITER)
-            if i < n_rec:
-                rec[i, 0, 0] = M0[b]
-                rec[i, 0, 1] = M1[b]
-                rec[i, 0, 2] = M2[b]
-        n_active = nb_
-        for k in range(n_steps):
-            if n_active == 0:
-                break
-            t = t0 + k * dt
-            # 1. thermal field: three normals per trajectory, in its own stream's order
-            #    (stopped lanes keep drawing; their results are already final)
-            if sigma > 0.0 and scheme != 1:
-                normals_block(S, H0, HZ, IZ, OK, nb_)
-                normals_block(S, H1, HZ, IZ, OK, nb_)
-                normals_block(S, H2, HZ, IZ, OK, nb_)
-                for b in range(nb_):
-                    H0[b] *= sigma
-                    H1[b] *= sigma
-                    H2[b] *= sigma
-            if scheme == 0:
-                # 2. stochastic Heun, stage by stage across the block
-                if current_drive:
-                    ia = P[P_AMP] * pulse_shape(t, P[P_DELAY], P[P_RISE], P[P_WIDTH],
-                                                P[P_FALL])
-                    for b in range(nb_):
-                        IA[b] = ia
-                else:
-                    for b in range(nb_):
-                        IA[b], _, VM[b] = drive_state(t, M0[b] * p0 + M1[b] * p1 + M2[b] * p2,
-                                                      P, VM[b], 2)
-                for b in range(nb_):
-                    k0, k1, k2 = rhs(M0[b], M1[b], M2[b], H0[b], H1[b], H2[b], IA[b], eta2,
-                                     P)
-                    K0[b] = k0
-                    K1[b] = k1
-                    K2[b] = k2
-                    Q0[b] = M0[b] + dt * k0
-                    Q1[b] = M1[b] + dt * k1
-                    Q2[b] = M2[b] + dt * k2
-                if current_drive:
-                    ib = P[P_AMP] * pulse_shape(t + dt, P[P_DELAY], P[P_RISE], P[P_WIDTH],
-                                                P[P_FALL])
-                    for b in range(nb_):
-                        IB[b] = ib
-                else:
-                    for b in range(nb_):
-                        IB[b], _, _ = drive_state(t + dt, Q0[b] * p0 + Q1[b] * p1 + Q2[b] * p2,
-                                                  P, VM[b], 2)
-                for b in range(nb_):
-                    l0, l1, l2 = rhs(Q0[b], Q1[b], Q2[b], H0[b], H1[b], H2[b], IB[b], eta2,
-                                     P)
-                    n0 = M0[b] + 0.5 * dt * (K0[b] + l0)
-                    n1 = M1[b] + 0.5 * dt * (K1[b] + l1)
-                    n2 = M2[b] + 0.5 * dt * (K2[b] + l2)
-                    inv = 1.0 / math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
-                    a = ACT[b]
-                    M0[b] = n0 * inv if a else M0[b]
-                    M1[b] = n1 * inv if a else M1[b]
-                    M2[b] = n2 * inv if a else M2[b]
+    gp, tmr0, vh, rs = P[P_GP], P[P_TMR0], P[P_VHALF], P[P_RSERIES]
+    M0, M1, M2 = np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
+    Q0, Q1, Q2 = np.zeros(BLOCK), np.zeros(BLOCK), np.zeros(BLOCK)
+    K0, K1, K2 = np.zeros(BLOCK), np.zeros(BLOCK), np.zeros(BLOCK)
+    H0, H1, H2 = np.zeros(BLOCK), np.zeros(BLOCK), np.zeros(BLOCK)
+    IA, IB, VM, PW, EA = (np.zeros(BLOCK), np.zeros(BLOCK), np.zeros(BLOCK),
+                          np.zeros(BLOCK), np.zeros(BLOCK))
+    SW, PR, TS, T = np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
+    TB = np.empty(BLOCK)
+    KF = np.zeros(BLOCK)                     # steps done by the lane's trajectory (float)
+    KS = np.zeros(BLOCK, dtype=np.int64)     # the same count as an integer
+    IDX = np.full(BLOCK, -1, dtype=np.int64)  # trajectory in the lane, -1: none
+    S = np.ones((4, BLOCK), dtype=np.uint64)
+    HZ = np.zeros(BLOCK, dtype=np.int64)
+    IZ = np.zeros(BLOCK, dtype=np.int64)
+    OK = np.zeros(BLOCK, dtype=np.bool_)
+    FL = np.zeros(BLOCK, dtype=np.bool_)
+    nxt = lo
+    for b in range(BLOCK):  # first trajectories; lanes beyond hi keep a dummy state
+        M0[b], M1[b], M2[b] = 0.0, 0.0, 1.0
+        if nxt < hi:
+            _load_lane(b, nxt, m, state, switch_time, P, t0, t_end, M0, M1, M2, S, SW, PR,
+                       TS, EA, PW, VM, KF, KS, IDX, rec, want_energy)
+            nxt += 1
+    n_live = min(BLOCK, hi - lo)
+    lockstep = hi - lo <= BLOCK  # no refills: every live lane is at the block's step
+    k_blk = 0.0
+    while n_live > 0:
+        t_blk = t0 + k_blk * dt
+        k_blk += 1.0
+        for b in range(BLOCK):
+            T[b] = t0 + KF[b] * dt
+            TB[b] = T[b] + dt
+        # 1. thermal field: three normals per lane, in its own stream's order
+        if sigma > 0.0 and scheme != 1:
+            normals_block(S, H0, HZ, IZ, OK, BLOCK)
+            normals_block(S, H1, HZ, IZ, OK, BLOCK)
+            normals_block(S, H2, HZ, IZ, OK, BLOCK)
+            for b in range(BLOCK):
+                H0[b] *= sigma
+                H1[b] *= sigma
+                H2[b] *= sigma
+        if scheme == 0:
+            # 2. stochastic Heun, stage by stage across the block
+            if current_drive and lockstep:  # one time for all lanes: one current
+                ia = P[P_AMP] * pulse_shape(t_blk, P[P_DELAY], P[P_RISE], P[P_WIDTH],
+                                            P[P_FALL])
+                ib = P[P_AMP] * pulse_shape(t_blk + dt, P[P_DELAY], P[P_RISE], P[P_WIDTH],
+                                            P[P_FALL])
+                for b in range(BLOCK):
+                    IA[b] = ia
+                    IB[b] = ib
+            elif current_drive:
+                _pulse_lanes(T, IA, FL, P)
+                _pulse_lanes(TB, IB, FL, P)
             else:
-                for b in range(nb_):
-                    if not ACT[b]:
-                        continue
-                    m0, m1, m2 = M0[b], M1[b], M2[b]
-                    if scheme == 1:  # classical RK4, deterministic
-                        c0 = m0
-                        c1 = m1
-                        c2 = m2
-                        a0 = 0.0
-                        a1 = 0.0
-                        a2 = 0.0
-                        for stage in range(4):
-                            frac = 0.0 if stage == 0 else (1.0 if stage == 3 else 0.5)
-                            cur = drive_state(t + frac * dt, c0 * p0 + c1 * p1 + c2 * p2, P,
-                                              VM[b], 2)[0]
-                            d0, d1, d2 = rhs(c0, c1, c2, 0.0, 0.0, 0.0, cur, eta2, P)
-                            wgt = 1.0 if (stage == 0 or stage == 3) else 2.0
-                            a0 += wgt * d0
-                            a1 += wgt * d1
-                            a2 += wgt * d2
-                            step = dt if stage >= 2 else 0.5 * dt
-                            c0 = m0 + step * d0
-                            c1 = m1 + step * d1
-                            c2 = m2 + step * d2
-                        M0[b] = m0 + dt / 6.0 * a0
-                        M1[b] = m1 + dt / 6.0 * a1
-                        M2[b] = m2 + dt / 6.0 * a2
-                    else:  # Euler-Maruyama, Ito reading, no projection
-                        cur = drive_state(t, m0 * p0 + m1 * p1 + m2 * p2, P, VM[b], 2)[0]
-                        d0, d1, d2 = rhs(m0, m1, m2, H0[b], H1[b], H2[b], cur, eta2, P)
-                        M0[b] = m0 + dt * d0
-                        M1[b] = m1 + dt * d1
-                        M2[b] = m2 + dt * d2
-            # 3. source energy of a current drive, vectorized (warm-started bias, 2 iterations)
-            if want_energy and current_drive:
-                amp = P[P_AMP] * pulse_shape(t + dt, P[P_DELAY], P[P_RISE], P[P_WIDTH],
-                                             P[P_FALL])
-                gp = P[P_GP]
-                tmr0 = P[P_TMR0]
-                vh = P[P_VHALF]
-                rs = P[P_RSERIES]
-                for b in range(nb_):
-                    c = M0[b] * p0 + M1[b] * p1 + M2[b] * p2
-                    v = amp * mtj_resistance(c, VM[b], gp, tmr0, vh)
-                    v = amp * mtj_resistance(c, v, gp, tmr0, vh)
-                    r = mtj_resistance(c, v, gp, tmr0, vh)
-                    pw = amp * amp * (r + rs)
-                    a = ACT[b]
-                    EA[b] += 0.5 * dt * (PW[b] + pw) if a else 0.0
-                    PW[b] = pw if a else PW[b]
-                    VM[b] = amp * r if a else VM[b]
-            # 4. bookkeeping: NaN guard, voltage-drive energy, switching, stopping, recording
-            rec_now = lo < n_rec and (k + 1) % rec_every == 0
-            for b in range(nb_):
-                if not ACT[b]:
-                    continue
-                i = lo + b
-                m0, m1, m2 = M0[b], M1[b], M2[b]
-                if not (math.isfinite(m0) and math.isfinite(m1) and math.isfinite(m2)):
-                    bad[i] = 1
-                    ACT[b] = False
-                    n_active -= 1
-                    TS[b] = t + dt
-                    continue
+                for b in range(BLOCK):
+                    IA[b], _, VM[b] = drive_state(T[b], M0[b] * p0 + M1[b] * p1 + M2[b] * p2,
+                                                  P, VM[b], 2)
+            for b in range(BLOCK):
+                k0, k1, k2 = rhs(M0[b], M1[b], M2[b], H0[b], H1[b], H2[b], IA[b], eta2, P)
+                K0[b] = k0
+                K1[b] = k1
+                K2[b] = k2
+                Q0[b] = M0[b] + dt * k0
+                Q1[b] = M1[b] + dt * k1
+                Q2[b] = M2[b] + dt * k2
+            if not current_drive:
+                for b in range(BLOCK):
+                    IB[b], _, _ = drive_state(TB[b], Q0[b] * p0 + Q1[b] * p1 + Q2[b] * p2,
+                                              P, VM[b], 2)
+            for b in range(BLOCK):
+                l0, l1, l2 = rhs(Q0[b], Q1[b], Q2[b], H0[b], H1[b], H2[b], IB[b], eta2, P)
+                n0 = M0[b] + 0.5 * dt * (K0[b] + l0)
+                n1 = M1[b] + 0.5 * dt * (K1[b] + l1)
+                n2 = M2[b] + 0.5 * dt * (K2[b] + l2)
+                inv = 1.0 / math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+                M0[b] = n0 * inv
+                M1[b] = n1 * inv
+                M2[b] = n2 * inv
+        else:
+            for b in range(BLOCK):
+                if IDX[b] >= 0:
+                    M0[b], M1[b], M2[b] = _step_other(scheme, M0[b], M1[b], M2[b], H0[b],
+                                                      H1[b], H2[b], T[b], dt, VM[b], eta2, P)
+        # 3. source energy of a current drive, vectorized (warm-started bias, 2 iterations)
+        if want_energy and current_drive:
+            if scheme != 0:
+                _pulse_lanes(TB, IB, FL, P)
+            for b in range(BLOCK):
+                amp = IB[b]
+                c = M0[b] * p0 + M1[b] * p1 + M2[b] * p2
+                v = amp * mtj_resistance(c, VM[b], gp, tmr0, vh)
+                v = amp * mtj_resistance(c, v, gp, tmr0, vh)
+                r = mtj_resistance(c, v, gp, tmr0, vh)
+                pw = amp * amp * (r + rs)
+                EA[b] += 0.5 * dt * (PW[b] + pw)
+                PW[b] = pw
+                VM[b] = amp * r
+        # 4. bookkeeping lane by lane: NaN guard, voltage-drive energy, switching, recording,
+        #    stopping; a lane whose trajectory ended takes the next one
+        for b in range(BLOCK):
+            i = IDX[b]
+            if i < 0:
+                continue
+            t = T[b]
+            m0, m1, m2 = M0[b], M1[b], M2[b]
+            done = False
+            if not (math.isfinite(m0) and math.isfinite(m1) and math.isfinite(m2)):
+                bad[i] = 1
+                TS[b] = t + dt
+                done = True
+            else:
                 if want_energy and not current_drive:
                     _, pw, VM[b] = drive_state(t + dt, m0 * p0 + m1 * p1 + m2 * p2, P,
                                                VM[b], 2)
@@ -395,8 +362,11 @@ def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
                 if proj > level and PR[b] <= level and SW[b] == math.inf:
                     SW[b] = t + dt * (level - PR[b]) / (proj - PR[b])
                 PR[b] = proj
-                if rec_now and i < n_rec:
-                    j = (k + 1) // rec_every
+                KS[b] += 1
+                KF[b] += 1.0
+                k1 = KS[b]
+                if i < n_rec and k1 % rec_every == 0:
+                    j = k1 // rec_every
                     if j < n_samples:
                         rec[i, j, 0] = m0
                         rec[i, j, 1] = m1
@@ -404,19 +374,128 @@ def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
                 if stop_on_switch and ((proj > commit and SW[b] < math.inf)
                                        or (t + dt >= settle and abs(proj) > commit)):
                     TS[b] = t + dt
-                    ACT[b] = False
-                    n_active -= 1
-        for b in range(nb_):
-            i = lo + b
-            m[i, 0] = M0[b]
-            m[i, 1] = M1[b]
-            m[i, 2] = M2[b]
-            for w in range(4):
-                state[i, w] = S[w, b]
-            switch_time[i] = SW[b]
-            stop_time[i] = TS[b]
-            if want_energy:
-                energy[i] += EA[b]
+                    done = True
+                elif k1 >= n_steps:
+                    done = True
+            if done:
+                _store_lane(b, i, m, state, switch_time, stop_time, energy, M0, M1, M2, S,
+                            SW, TS, EA, want_energy)
+                IDX[b] = -1
+                if nxt < hi:
+                    _load_lane(b, nxt, m, state, switch_time, P, t0, t_end, M0, M1, M2, S,
+                               SW, PR, TS, EA, PW, VM, KF, KS, IDX, rec, want_energy)
+                    nxt += 1
+                else:
+                    n_live -= 1
+
+
+@nb.njit(inline="always")
+def _load_lane(b, i, m, state, switch_time, P, t0, t_end, M0, M1, M2, S, SW, PR, TS, EA, PW,
+               VM, KF, KS, IDX, rec, want_energy):
+    """Put trajectory i into lane b at its initial state."""
+    M0[b] = m[i, 0]
+    M1[b] = m[i, 1]
+    M2[b] = m[i, 2]
+    for w in range(4):
+        S[w, b] = state[i, w]
+    SW[b] = switch_time[i]
+    PR[b] = P[P_TARGET] * (M0[b] * P[P_U] + M1[b] * P[P_U + 1] + M2[b] * P[P_U + 2])
+    TS[b] = t_end
+    EA[b] = 0.0
+    PW[b] = 0.0
+    VM[b] = 0.0
+    KF[b] = 0.0
+    KS[b] = 0
+    IDX[b] = i
+    current_drive = P[P_DRIVE] == 0.0
+    if want_energy or not current_drive:
+        guess = 0.0 if current_drive else P[P_AMP]
+        _, PW[b], VM[b] = drive_state(t0, M0[b] * P[P_P] + M1[b] * P[P_P + 1]
+                                      + M2[b] * P[P_P + 2], P, guess, _BIAS_ITER)
+    if i < rec.shape[0]:
+        rec[i, 0, 0] = M0[b]
+        rec[i, 0, 1] = M1[b]
+        rec[i, 0, 2] = M2[b]
+
+
+@nb.njit(inline="always")
+def _store_lane(b, i, m, state, switch_time, stop_time, energy, M0, M1, M2, S, SW, TS, EA,
+                want_energy):
+    """Write lane b's finished trajectory i back to the output arrays."""
+    m[i, 0] = M0[b]
+    m[i, 1] = M1[b]
+    m[i, 2] = M2[b]
+    for w in range(4):
+        state[i, w] = S[w, b]
+    switch_time[i] = SW[b]
+    stop_time[i] = TS[b]
+    if want_energy:
+        energy[i] += EA[b]
+
+
+@nb.njit(inline="always")
+def _step_other(scheme, m0, m1, m2, h0, h1, h2, t, dt, vm, eta2, P):
+    """One step of classical RK4 (scheme 1, deterministic) or Euler-Maruyama (scheme 2)."""
+    p0, p1, p2 = P[P_P], P[P_P + 1], P[P_P + 2]
+    if scheme == 1:
+        c0 = m0
+        c1 = m1
+        c2 = m2
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        for stage in range(4):
+            frac = 0.0 if stage == 0 else (1.0 if stage == 3 else 0.5)
+            cur = drive_state(t + frac * dt, c0 * p0 + c1 * p1 + c2 * p2, P, vm, 2)[0]
+            d0, d1, d2 = rhs(c0, c1, c2, 0.0, 0.0, 0.0, cur, eta2, P)
+            wgt = 1.0 if (stage == 0 or stage == 3) else 2.0
+            a0 += wgt * d0
+            a1 += wgt * d1
+            a2 += wgt * d2
+            step = dt if stage >= 2 else 0.5 * dt
+            c0 = m0 + step * d0
+            c1 = m1 + step * d1
+            c2 = m2 + step * d2
+        return m0 + dt / 6.0 * a0, m1 + dt / 6.0 * a1, m2 + dt / 6.0 * a2
+    cur = drive_state(t, m0 * p0 + m1 * p1 + m2 * p2, P, vm, 2)[0]
+    d0, d1, d2 = rhs(m0, m1, m2, h0, h1, h2, cur, eta2, P)
+    return m0 + dt * d0, m1 + dt * d1, m2 + dt * d2
+
+
+@nb.njit(parallel=True, fastmath=FASTMATH, cache=True)
+def integrate_ensemble(m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
+                       switch_time, stop_time, energy, rec, rec_every, bad):
+    """Advance every trajectory ``n_steps`` steps of size ``dt`` from time ``t0`` (in place).
+
+    m: (N, 3) unit vectors; state: (N, 4) uint64 RNG streams (left where each trajectory
+    stopped); switch_time: (N,) first time ``target * (m . u)`` exceeded ``level`` (left
+    untouched once set, inf if not yet); stop_time: (N,) time at which the trajectory stopped
+    (s): ``t0 + n_steps dt`` unless ``stop_on_switch`` ended it once ``target * (m . u)``
+    passed the commit level after a crossing, or, from the settle time on, once ``|m . u|``
+    passed it in either well; energy: (N,) accumulated source energy (J); rec: (R, S, 3)
+    samples of the first R trajectories every ``rec_every`` steps (sample 0 = initial state);
+    bad: (N,) set to 1 if a trajectory produced a non-finite value (it is then stopped).
+
+    Trajectories run on blocks of BLOCK lanes, one block per group of trajectories: a group
+    is one block's worth without ``stop_on_switch``, about ROUNDS blocks' worth with it (a
+    lane takes the group's next trajectory when its own stops). Each trajectory keeps its own
+    RNG stream and step count and is computed by the same instructions in any lane, so the
+    result does not depend on the grouping or on the number of threads.
+    """
+    n = m.shape[0]
+    if n_steps < 1:
+        for i in range(n):
+            stop_time[i] = t0
+        return
+    n_blocks = (n + BLOCK - 1) // BLOCK
+    n_groups = (n_blocks + ROUNDS - 1) // ROUNDS if stop_on_switch else n_blocks
+    for g in nb.prange(n_groups):
+        if stop_on_switch:  # equal shares, so that the threads finish together
+            lo, hi = g * n // n_groups, (g + 1) * n // n_groups
+        else:
+            lo, hi = g * BLOCK, min(n, (g + 1) * BLOCK)
+        _run_group(lo, hi, m, state, P, t0, dt, n_steps, scheme, stop_on_switch,
+                   switch_time, stop_time, energy, rec, rec_every, bad)
 
 
 @nb.njit(cache=True)
