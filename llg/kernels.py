@@ -237,8 +237,6 @@ def _run_group(lo, hi, m, state, P, t0, dt, n_steps, scheme, stop_on_switch, swi
     eta2 = P[P_ETA] * P[P_ETA] if P[P_STT_MODEL] == 1.0 else 0.0
     current_drive = P[P_DRIVE] == 0.0
     want_energy = energy.shape[0] == m.shape[0]
-    n_rec = rec.shape[0]
-    n_samples = rec.shape[1]
     t_end = t0 + n_steps * dt
     gp, tmr0, vh, rs = P[P_GP], P[P_TMR0], P[P_VHALF], P[P_RSERIES]
     M0, M1, M2 = np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
@@ -250,19 +248,22 @@ def _run_group(lo, hi, m, state, P, t0, dt, n_steps, scheme, stop_on_switch, swi
     SW, PR, TS, T = np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
     TB = np.empty(BLOCK)
     KF = np.zeros(BLOCK)                     # steps done by the lane's trajectory (float)
-    KS = np.zeros(BLOCK, dtype=np.int64)     # the same count as an integer
+    PJ = np.empty(BLOCK)                     # projection target * (m . u) after the step
     IDX = np.full(BLOCK, -1, dtype=np.int64)  # trajectory in the lane, -1: none
     S = np.ones((4, BLOCK), dtype=np.uint64)
     HZ = np.zeros(BLOCK, dtype=np.int64)
     IZ = np.zeros(BLOCK, dtype=np.int64)
     OK = np.zeros(BLOCK, dtype=np.bool_)
     FL = np.zeros(BLOCK, dtype=np.bool_)
+    EV = np.zeros(BLOCK, dtype=np.bool_)     # the lane has an event to handle after the step
+    REC = np.zeros(BLOCK, dtype=np.bool_)    # the lane's trajectory is recorded
+    last = float(n_steps)
     nxt = lo
     for b in range(BLOCK):  # first trajectories; lanes beyond hi keep a dummy state
         M0[b], M1[b], M2[b] = 0.0, 0.0, 1.0
         if nxt < hi:
             _load_lane(b, nxt, m, state, switch_time, P, t0, t_end, M0, M1, M2, S, SW, PR,
-                       TS, EA, PW, VM, KF, KS, IDX, rec, want_energy)
+                       TS, EA, PW, VM, KF, IDX, REC, rec, want_energy)
             nxt += 1
     n_live = min(BLOCK, hi - lo)
     lockstep = hi - lo <= BLOCK  # no refills: every live lane is at the block's step
@@ -339,59 +340,91 @@ def _run_group(lo, hi, m, state, P, t0, dt, n_steps, scheme, stop_on_switch, swi
                 EA[b] += 0.5 * dt * (PW[b] + pw)
                 PW[b] = pw
                 VM[b] = amp * r
-        # 4. bookkeeping lane by lane: NaN guard, voltage-drive energy, switching, recording,
-        #    stopping; a lane whose trajectory ended takes the next one
-        for b in range(BLOCK):
-            i = IDX[b]
-            if i < 0:
-                continue
-            t = T[b]
-            m0, m1, m2 = M0[b], M1[b], M2[b]
-            done = False
-            if not (math.isfinite(m0) and math.isfinite(m1) and math.isfinite(m2)):
-                bad[i] = 1
-                TS[b] = t + dt
-                done = True
-            else:
-                if want_energy and not current_drive:
-                    _, pw, VM[b] = drive_state(t + dt, m0 * p0 + m1 * p1 + m2 * p2, P,
-                                               VM[b], 2)
+        # 4. bookkeeping, vectorized: projection, step count and an event flag for every
+        #    lane; the rare events (NaN, crossing, recording, stop, end) lane by lane, where a
+        #    lane whose trajectory ended takes the next one
+        if want_energy and not current_drive:
+            for b in range(BLOCK):
+                if IDX[b] >= 0:
+                    _, pw, VM[b] = drive_state(TB[b], M0[b] * p0 + M1[b] * p1 + M2[b] * p2,
+                                               P, VM[b], 2)
                     EA[b] += 0.5 * dt * (PW[b] + pw)
                     PW[b] = pw
-                proj = target * (m0 * u0 + m1 * u1 + m2 * u2)
-                if proj > level and PR[b] <= level and SW[b] == math.inf:
-                    SW[b] = t + dt * (level - PR[b]) / (proj - PR[b])
-                PR[b] = proj
-                KS[b] += 1
-                KF[b] += 1.0
-                k1 = KS[b]
-                if i < n_rec and k1 % rec_every == 0:
-                    j = k1 // rec_every
-                    if j < n_samples:
-                        rec[i, j, 0] = m0
-                        rec[i, j, 1] = m1
-                        rec[i, j, 2] = m2
-                if stop_on_switch and ((proj > commit and SW[b] < math.inf)
-                                       or (t + dt >= settle and abs(proj) > commit)):
-                    TS[b] = t + dt
-                    done = True
-                elif k1 >= n_steps:
-                    done = True
-            if done:
-                _store_lane(b, i, m, state, switch_time, stop_time, energy, M0, M1, M2, S,
-                            SW, TS, EA, want_energy)
-                IDX[b] = -1
-                if nxt < hi:
-                    _load_lane(b, nxt, m, state, switch_time, P, t0, t_end, M0, M1, M2, S,
-                               SW, PR, TS, EA, PW, VM, KF, KS, IDX, rec, want_energy)
-                    nxt += 1
-                else:
-                    n_live -= 1
+        n_ev = 0
+        for b in range(BLOCK):
+            proj = target * (M0[b] * u0 + M1[b] * u1 + M2[b] * u2)
+            PJ[b] = proj
+            KF[b] += 1.0
+            crossed = (proj > level) & (PR[b] <= level) & (SW[b] == math.inf)
+            stop = stop_on_switch & ((((SW[b] < math.inf) | crossed) & (proj > commit))
+                                     | ((TB[b] >= settle) & (abs(proj) > commit)))
+            ev = (IDX[b] >= 0) & (crossed | stop | (KF[b] >= last) | REC[b]
+                                  | (not math.isfinite(M0[b] + M1[b] + M2[b])))
+            EV[b] = ev
+            PR[b] = PR[b] if ev else proj
+            n_ev += ev
+        if n_ev > 0:
+            for b in range(BLOCK):
+                if EV[b]:
+                    nxt, n_live = _lane_event(b, nxt, n_live, hi, m, state, switch_time,
+                                              stop_time, energy, rec, rec_every, bad, P, t0,
+                                              dt, t_end, last, stop_on_switch, M0, M1, M2, S,
+                                              SW, PR, PJ, T, TS, EA, PW, VM, KF, IDX, REC,
+                                              want_energy)
+
+
+@nb.njit(fastmath=FASTMATH)
+def _lane_event(b, nxt, n_live, hi, m, state, switch_time, stop_time, energy, rec,
+                rec_every, bad, P, t0, dt, t_end, last, stop_on_switch, M0, M1, M2, S, SW, PR,
+                PJ, T, TS, EA, PW, VM, KF, IDX, REC, want_energy):
+    """Lane b's event after a step: NaN guard, equator crossing (linearly interpolated within
+    the step), recording, stop or end; a finished lane takes trajectory ``nxt`` if any is left.
+    Returns the updated (nxt, n_live)."""
+    i = IDX[b]
+    t = T[b]
+    m0, m1, m2 = M0[b], M1[b], M2[b]
+    proj = PJ[b]
+    done = False
+    if not (math.isfinite(m0) and math.isfinite(m1) and math.isfinite(m2)):
+        bad[i] = 1
+        TS[b] = t + dt
+        done = True
+    else:
+        level = P[P_LEVEL]
+        if proj > level and PR[b] <= level and SW[b] == math.inf:
+            SW[b] = t + dt * (level - PR[b]) / (proj - PR[b])
+        PR[b] = proj
+        k1 = np.int64(KF[b])
+        if REC[b] and k1 % rec_every == 0:
+            j = k1 // rec_every
+            if j < rec.shape[1]:
+                rec[i, j, 0] = m0
+                rec[i, j, 1] = m1
+                rec[i, j, 2] = m2
+        commit = P[P_COMMIT]
+        if stop_on_switch and ((proj > commit and SW[b] < math.inf)
+                               or (t + dt >= P[P_SETTLE] and abs(proj) > commit)):
+            TS[b] = t + dt
+            done = True
+        elif KF[b] >= last:
+            done = True
+    if done:
+        _store_lane(b, i, m, state, switch_time, stop_time, energy, M0, M1, M2, S, SW, TS, EA,
+                    want_energy)
+        IDX[b] = -1
+        REC[b] = False
+        if nxt < hi:
+            _load_lane(b, nxt, m, state, switch_time, P, t0, t_end, M0, M1, M2, S, SW, PR, TS,
+                       EA, PW, VM, KF, IDX, REC, rec, want_energy)
+            nxt += 1
+        else:
+            n_live -= 1
+    return nxt, n_live
 
 
 @nb.njit(inline="always")
 def _load_lane(b, i, m, state, switch_time, P, t0, t_end, M0, M1, M2, S, SW, PR, TS, EA, PW,
-               VM, KF, KS, IDX, rec, want_energy):
+               VM, KF, IDX, REC, rec, want_energy):
     """Put trajectory i into lane b at its initial state."""
     M0[b] = m[i, 0]
     M1[b] = m[i, 1]
@@ -405,8 +438,8 @@ def _load_lane(b, i, m, state, switch_time, P, t0, t_end, M0, M1, M2, S, SW, PR,
     PW[b] = 0.0
     VM[b] = 0.0
     KF[b] = 0.0
-    KS[b] = 0
     IDX[b] = i
+    REC[b] = i < rec.shape[0]
     current_drive = P[P_DRIVE] == 0.0
     if want_energy or not current_drive:
         guess = 0.0 if current_drive else P[P_AMP]
