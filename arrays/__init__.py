@@ -30,8 +30,13 @@ digits BNN via :func:`.energy.workloads.bnn_model` and :func:`.sim.bnn.load_data
 technology cards; a new engine produces a ``{scenario: Ledger}`` and an accuracy per
 workload, which the report compares against the same baseline ledgers.
 """
-from .sim.executor import ErrorModel, RunResult, run
-from .sim.programs import build
-from .sim.state import ArrayState
+from llg.lazy import lazy_exports
+
+# imported on first use (numba kernels)
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".sim.executor": ["ErrorModel", "RunResult", "run"],
+    ".sim.programs": ["build"],
+    ".sim.state": ["ArrayState"],
+})
 
 __all__ = ["ArrayState", "ErrorModel", "RunResult", "build", "run"]

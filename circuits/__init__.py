@@ -52,11 +52,16 @@ Delta needed), :mod:`.coupled` (the output's current coupled to its switching), 
 Conventions: logic 0 = P (low resistance), logic 1 = AP. A gate's output is preset and switches
 iff the number m of logic-0 inputs is >= its threshold k (see :mod:`.gates`).
 """
-from .gates import GATES, Gate, gate_names, get_gate
-from .operating_point import GateOperatingPoint, evaluate_gate, operating_point
-from .technology import Technology, load_technology
-from .windows import Window, analytic_window, gate_window, relative_window_ideal
-from .write import WriteOperatingPoint, write_operating_point
+from llg.lazy import lazy_exports
+
+# imported on first use (scipy, the tables)
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".gates": ["GATES", "Gate", "gate_names", "get_gate"],
+    ".operating_point": ["GateOperatingPoint", "evaluate_gate", "operating_point"],
+    ".technology": ["Technology", "load_technology"],
+    ".windows": ["Window", "analytic_window", "gate_window", "relative_window_ideal"],
+    ".write": ["WriteOperatingPoint", "write_operating_point"],
+})
 
 __all__ = ["GATES", "Gate", "GateOperatingPoint", "Technology", "Window", "analytic_window",
            "evaluate_gate", "gate_names", "gate_window", "get_gate", "load_technology",

@@ -7,13 +7,18 @@ Public API::
     from llg import write_error_rate, pulse_width_for_wer       # Fokker-Planck WER
     from llg.retention import retention                         # Delta(T), Neel-Brown time
 """
-from .device import Device, available_devices, load_device, parameter_table
-from .errors import ParameterError
-from .fokker_planck import pulse_width_for_wer, write_error_rate
-from .solver import EnsembleResult, SolverDivergence, max_stable_dt, simulate
-from .switching import switching_curve, switching_probability
-from .terms import Model
-from .waveform import Pulse, current_pulse, voltage_pulse
+from .lazy import lazy_exports
+
+# imported on first use, so that light commands do not load numba and scipy
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".device": ["Device", "available_devices", "load_device", "parameter_table"],
+    ".errors": ["ParameterError"],
+    ".fokker_planck": ["pulse_width_for_wer", "write_error_rate"],
+    ".solver": ["EnsembleResult", "SolverDivergence", "max_stable_dt", "simulate"],
+    ".switching": ["switching_curve", "switching_probability"],
+    ".terms": ["Model"],
+    ".waveform": ["Pulse", "current_pulse", "voltage_pulse"],
+})
 
 __all__ = ["Device", "EnsembleResult", "Model", "ParameterError", "Pulse", "SolverDivergence",
            "available_devices", "current_pulse", "load_device", "max_stable_dt",

@@ -5,8 +5,6 @@ import json
 import math
 import sys
 
-import numpy as np
-
 
 def _plain(x):
     """JSON-safe plain Python values (numpy scalars/arrays, inf/nan as strings are avoided)."""
@@ -14,9 +12,10 @@ def _plain(x):
         return {str(k): _plain(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [_plain(v) for v in x]
-    if isinstance(x, np.ndarray):
+    np = sys.modules.get("numpy")  # no numpy object can exist before numpy is imported
+    if np is not None and isinstance(x, np.ndarray):
         return _plain(x.tolist())
-    if isinstance(x, np.generic):
+    if np is not None and isinstance(x, np.generic):
         return _plain(x.item())
     if isinstance(x, float) and not math.isfinite(x):
         return None if math.isnan(x) else (1e308 if x > 0 else -1e308)

@@ -12,6 +12,11 @@ report``), :mod:`.cli` (``cramsim crossbar``). Uses :mod:`arrays.energy` cards a
 >>> r = run_crossbar(rows=64, adc_bits=6)                              # doctest: +SKIP
 >>> r.accuracy, r.energy_total                                         # doctest: +SKIP
 """
-from .analog import CrossbarConfig, CrossbarResult, run_crossbar
+from llg.lazy import lazy_exports
+
+# imported on first use (scipy, the tables, the numba kernels)
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".analog": ["CrossbarConfig", "CrossbarResult", "run_crossbar"],
+})
 
 __all__ = ["CrossbarConfig", "CrossbarResult", "run_crossbar"]

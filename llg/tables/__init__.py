@@ -11,10 +11,15 @@ Modules: :mod:`.config` (TOML table config), :mod:`.schema` (HDF5 layout),
 :mod:`.build` (grid -> points, process pool or Dask, checkpoint and resume),
 :mod:`.query` (interpolation), :mod:`.variation` (process-variation sampling).
 """
-from .build import build_table, compute_point
-from .config import TableConfig, load_config
-from .query import Axis, Table, load_xarray, open_table
-from .schema import SCHEMA_VERSION
+from ..lazy import lazy_exports
+
+# imported on first use (h5py, xarray, the solver)
+__getattr__, __dir__ = lazy_exports(__name__, {
+    ".build": ["build_table", "compute_point"],
+    ".config": ["TableConfig", "load_config"],
+    ".query": ["Axis", "Table", "load_xarray", "open_table"],
+    ".schema": ["SCHEMA_VERSION"],
+})
 
 __all__ = ["Axis", "SCHEMA_VERSION", "Table", "TableConfig", "build_table", "compute_point",
            "load_config", "load_xarray", "open_table"]
