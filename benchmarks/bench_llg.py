@@ -38,22 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import llg  # noqa: E402
 import llg.kernels as K  # noqa: E402
 from llg.equilibrium import sample_directions  # noqa: E402
+from machine import describe, one_line  # noqa: E402
 from numpy_reference import DEFAULT_BLOCK, NumpyHeun  # noqa: E402
 
 #: Targets of issue 2 (2 cores): trajectory-steps/s of the kernel, and the speedup over numpy.
 TARGET_STEPS_PER_S = 5e7
 TARGET_RATIO = 8.0
 FLOOR_RATIO = 5.0
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _cores() -> int:
@@ -203,7 +194,7 @@ def run(args: argparse.Namespace) -> dict:
         "numpy_rng": "Generator(SFC64).standard_normal(out=...)",
         "numpy_block": min(args.block, args.n),
         "threading_layer": layer,
-        "cpu": _cpu_model(),
+        **describe(),
         "python": platform.python_version(),
         "numba_version": numba.__version__,
         "numpy_version": np.__version__,
@@ -218,8 +209,7 @@ def _report(r: dict) -> str:
     lines = [
         f"LLGS ensemble benchmark: N = {r['n_trajectories']}, {r['device']} device at "
         f"{r['temperature_K']:g} K, I = {r['current_over_ic0']:g} Ic0, dt = {r['dt_s']:g} s",
-        f"  cores {r['cores']}, numba threads {r['threads']} ({r['threading_layer']}), "
-        f"{r['cpu']}",
+        f"  {one_line(r)}",
         f"  numba  {r['steps_per_s']:.3g} traj-steps/s best, {r['steps_per_s_median']:.3g} "
         f"median, runs {spread(r['steps_per_s_runs'])}  ({r['n_steps']} steps per run; "
         f"timed: {r['numba_timed']}; whole simulate() call: {r['steps_per_s_simulate']:.3g})",
