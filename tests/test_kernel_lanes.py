@@ -12,9 +12,12 @@ from llg.equilibrium import sample_directions
 
 
 def _run(device, m0, n, **kw):
-    return simulate(device, drive=current_pulse(-1.6 * device.ic0, 2e-9), duration=3e-9,
+    # ramps, so that the per-lane pulse (refill mode) and the block's pulse (lockstep) both
+    # go through the ramp branches
+    pulse = current_pulse(-1.6 * device.ic0, 2e-9, rise=2e-10, fall=3e-10)
+    return simulate(device, drive=pulse, duration=3e-9,
                     dt=1e-12, n_trajectories=n, seed=77, initial=m0[:n], target=-1,
-                    stop_on_switch=True, commit_level=0.9, settle_time=2e-9,
+                    stop_on_switch=True, commit_level=0.9, settle_time=2.4e-9,
                     compute_energy=True, **kw)
 
 
