@@ -205,12 +205,15 @@ def normals_block(S, X, HZ, IZ, OK, n):
         S[1, j] = s1
         S[2, j] = s2
         S[3, j] = s3
-        hz = _signed32(r)
+        # the signed 32-bit value through int32 -> double, which AVX2 converts in vectors
+        # (int64 -> double needs AVX-512DQ); the same value as _signed32 exactly
+        hz = np.int32(r >> _U32)
+        hf = np.float64(hz)
         iz = np.int64(r & _LAYER_MASK)
-        X[j] = hz * _WN[iz]
+        X[j] = hf * _WN[iz]
         HZ[j] = hz
         IZ[j] = iz
-        OK[j] = abs(hz) < _KN[iz]
+        OK[j] = abs(hf) < _KN[iz]
     n_ok = 0
     for j in range(n):
         n_ok += OK[j]
