@@ -45,3 +45,12 @@ def test_lazy_public_api_still_resolves():
 
     assert callable(llg.simulate) and callable(llg.load_device)
     assert "simulate" in dir(llg) and set(llg.__all__) <= set(dir(llg))
+
+
+def test_export_wins_over_a_submodule_of_the_same_name():
+    # circuits.operating_point is both a module and the function it exports; as with the
+    # former eager import, the package attribute is the function even after the module loads
+    import circuits.operating_point  # noqa: F401
+    import circuits
+
+    assert callable(circuits.operating_point)
