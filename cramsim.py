@@ -33,6 +33,7 @@ def _register_all() -> None:
     from arrays import cli as arrays_cli; arrays_cli.register(app)  # noqa: E702
     from arrays.crossbar import cli as crossbar_cli; crossbar_cli.register(app)  # noqa: E702
     from llg.micromag import cli as micromag_cli; micromag_cli.register(app)  # noqa: E702
+    from arrays.explore import cli as explore_cli; explore_cli.register(app)  # noqa: E702
 
 
 #: Options that take several values. The CLI accepts both ``--current 1e-5 2e-5`` and the

@@ -213,31 +213,41 @@ def provenance(cfg: TableConfig, build: dict) -> dict:
 
 # -- the build driver --------------------------------------------------------------------
 _WORKER_CFG = None
+_WORKER_FN = None
 
 
-def _init_worker(cfg: TableConfig, parent: int | None = None) -> None:
-    global _WORKER_CFG
+def _init_worker(cfg, parent: int | None = None, compute=None) -> None:
+    global _WORKER_CFG, _WORKER_FN
     from ..parentwatch import die_with_parent
 
     die_with_parent(parent)  # a killed build must not leave its workers computing
     import numba
 
     _WORKER_CFG = cfg
+    _WORKER_FN = compute_point if compute is None else compute
     numba.set_num_threads(1)  # one core per worker process
 
 
 def _compute_in_worker(index: int) -> tuple[int, dict]:
-    return index, compute_point(_WORKER_CFG, index)
+    return index, _WORKER_FN(_WORKER_CFG, index)
 
 
-def _compute_indexed(cfg, index, numba_threads):
+def _compute_indexed(cfg, index, numba_threads, compute=None):
+    if compute is not None:  # another driver's point function (e.g. arrays.explore)
+        import numba
+
+        numba.set_num_threads(numba_threads)
+        return index, compute(cfg, index)
     return index, compute_point(cfg, index, numba_threads)
 
 
-def _run_local(cfg, todo, workers, sink):
+def _run_local(cfg, todo, workers, sink, compute=None):
+    """Compute the points ``todo`` of ``cfg`` (``compute(cfg, i)``, default the table's
+    :func:`compute_point`) in ``workers`` spawned processes; ``sink(i, values)`` in this
+    process as each finishes."""
     if workers == 1:
         for i in todo:
-            sink(i, compute_point(cfg, i))
+            sink(i, (compute or compute_point)(cfg, i))
         return
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -245,7 +255,7 @@ def _run_local(cfg, todo, workers, sink):
     # "spawn": a forked child would inherit numba's threading-layer state and can hang
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(cfg, os.getpid())) as pool:
+                             initargs=(cfg, os.getpid(), compute)) as pool:
         pending = {pool.submit(_compute_in_worker, i) for i in todo}
         try:
             while pending:
@@ -297,12 +307,13 @@ def _connect(scheduler):
                              "tcp://host:port of a running scheduler") from None
 
 
-def _run_dask(cfg, todo, scheduler, sink):
+def _run_dask(cfg, todo, scheduler, sink, compute=None):
     _, as_completed = _import_distributed()
     client, own = _connect(scheduler)
     try:
         cfg_future = client.scatter(cfg, broadcast=True)
-        futures = [client.submit(_compute_indexed, cfg_future, i, 1, pure=False)
+        futures = [client.submit(_compute_indexed, cfg_future, i, 1, compute,
+                                 pure=False)
                    for i in todo]
         try:
             for fut in as_completed(futures):

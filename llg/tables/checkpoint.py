@@ -110,13 +110,19 @@ class Checkpoint:
         head = _check_header(path, lines[0], cfg)
         fingerprint = cfg.fingerprint()
         done, rejected, partial = _read_lines(lines[1:], raw.endswith("\n"), fingerprint,
-                                              cfg.n_points)
+                                              cfg.n_points, cls.valid_values)
         if partial or rejected or not raw.endswith("\n"):
             # rewrite with only the good lines, so that appends start on a fresh line
             keep = [_line(fingerprint, i, v) for i, v in sorted(done.items())]
             with atomic_output(path) as tmp:
                 tmp.write_text("\n".join([json.dumps(head)] + keep) + "\n", encoding="utf-8")
         return cls(path, done, fingerprint, rejected, partial)
+
+    @classmethod
+    def valid_values(cls, values) -> bool:
+        """True if a line's values are a complete point (subclasses: other drivers' records,
+        e.g. :class:`arrays.explore.store.SweepCheckpoint`)."""
+        return _valid_values(values)
 
     def add(self, index: int, values: dict) -> None:
         """Record a finished point: one checked line, flushed and synced before returning."""
@@ -168,7 +174,8 @@ def _check_header(path: Path, line: str, cfg) -> dict:
     return head
 
 
-def _read_lines(body: list, complete: bool, fingerprint: str, n_points: int):
+def _read_lines(body: list, complete: bool, fingerprint: str, n_points: int,
+                valid=_valid_values):
     """(done, rejected, partial) from the point lines; see the module doc."""
     done, bad_index, rejected, partial = {}, set(), 0, False
     last = len(body) - 1
@@ -181,7 +188,7 @@ def _read_lines(body: list, complete: bool, fingerprint: str, n_points: int):
             i, values = rec["i"], rec["v"]
             ok = (isinstance(rec, dict) and set(rec) == {"i", "v", "h"}
                   and isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n_points
-                  and _valid_values(values)
+                  and valid(values)
                   and rec["h"] == line_check(fingerprint, i, values))
         except (ValueError, KeyError, TypeError):
             ok = False
