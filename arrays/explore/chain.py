@@ -77,8 +77,9 @@ def design_device(cfg: SweepConfig, params: dict):
 
 def design_hash(cfg: SweepConfig, params: dict) -> str:
     """Content hash of everything a design's record depends on (device, circuit, settings)."""
-    dev = design_device(cfg, params)
-    blob = {"device": dev.to_dict(), "circuit": {k: v for k, v in params.items()
+    device = cfg.base_device.to_dict()          # not validated: failing designs hash too
+    device.update({k: v for k, v in params.items() if k not in CIRCUIT_KEYS})
+    blob = {"device": device, "circuit": {k: v for k, v in params.items()
                                                  if k in CIRCUIT_KEYS},
             "workloads": list(cfg.workloads), "target_error": cfg.target_error,
             "retention": [cfg.retention_years, cfg.retention_temperature],

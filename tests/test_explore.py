@@ -1,0 +1,185 @@
+"""cramsim explore: config validation, a 2x2 sweep end to end, resume, hand-checked physics."""
+import json
+import math
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from arrays.explore.config import config_from_dict
+from llg.errors import ParameterError
+
+SMALL = {"base_device": "default", "workloads": ["add32"], "target_error": 1e-6,
+         "axes": {"diameter": [40e-9, 45e-9], "TMR0": [2.0, 6.0]},
+         "constraints": {"retention_years": 10, "retention_temperature": 358.0},
+         "settings": {"pulse_min": 1e-9, "pulse_max": 1e-8, "n_voltages": 11,
+                      "sim_rows": 8}}
+
+
+def _cfg(**axes):
+    raw = json.loads(json.dumps(SMALL))
+    raw["axes"] = axes
+    return config_from_dict(raw)
+
+
+@pytest.mark.parametrize("axes, words", [
+    ({"TMRO": [1.0]}, ["'TMRO'", "did you mean 'TMR0'"]),
+    ({"TMR0": []}, ["axes.TMR0", "empty"]),
+    ({"diameter": {"start": 60e-9, "stop": 30e-9, "num": 4}}, ["inverted", "m"]),
+    ({"TMR0": [1.5, 25.0]}, ["axes.TMR0 = 25.0", "valid range", "20"]),
+    ({"transistor_width": [0.0]}, ["transistor_width", "m", "valid range"]),
+    ({"rows": [16.5]}, ["axes.rows", "integer"]),
+    ({"diameter": {"start": 30e-9, "stop": 60e-9}}, ["needs start, stop and num"]),
+])
+def test_config_errors_name_the_key(axes, words):
+    with pytest.raises(ParameterError) as exc:
+        _cfg(**axes)
+    msg = str(exc.value)
+    assert "\n" not in msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_grid_and_design_order():
+    cfg = _cfg(diameter={"start": 30e-9, "stop": 60e-9, "num": 4}, TMR0=[1.5, 3.0])
+    assert cfg.shape == (4, 2) and cfg.n_points == 8
+    assert cfg.axes["diameter"] == pytest.approx([30e-9, 40e-9, 50e-9, 60e-9])
+    assert cfg.design(3) == {"diameter": pytest.approx(40e-9), "TMR0": 3.0}   # C order
+    with pytest.raises(ParameterError, match="workload = 'add33'.*did you mean 'add32'"):
+        config_from_dict(dict(SMALL, workloads=["add33"]))
+    with pytest.raises(ParameterError, match="unknown key 'constraint'"):
+        config_from_dict(dict(SMALL, constraint={}))
+
+
+def test_cli_config_error_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('workloads = ["add32"]\n[axes]\nTMR0 = [1.5, 30.0]\n')
+    p = subprocess.run([sys.executable, "-m", "cramsim", "explore", "run", "--config",
+                        str(bad), "--out", str(tmp_path / "x.h5")], capture_output=True,
+                       text=True)
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "TMR0" in lines[0] and "valid range" in lines[0]
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_design_that_cannot_be_evaluated_is_recorded_with_reason():
+    from arrays.explore.chain import evaluate_design
+
+    cfg = _cfg(temperature=[1200.0])          # inside the key's range, above T_Curie
+    rec = evaluate_design(cfg, 0, ("NOT",))
+    assert rec["feasible"] == 0.0 and math.isnan(rec["max_gate_error__NOT"])
+    assert "not evaluated" in rec["reason"] and "curie_temperature" in rec["reason"]
+
+
+def test_frontier_on_a_hand_made_result():
+    from arrays.explore.frontier import frontier
+
+    tmr = np.array([1.0, 2.0, 4.0])
+    width = np.array([9e-8, 1.8e-7])
+    err = np.array([[1e-2, 1e-3], [1e-5, 5e-7], [1e-9, 1e-10]])     # (TMR0, width)
+    ratio = np.array([[5.0, 6.0], [12.0, 20.0], [30.0, 60.0]])
+    res = {"dims": ["TMR0", "transistor_width"],
+           "axes": {"TMR0": (tmr, "1"), "transistor_width": (width, "m")},
+           "attrs": {"target_error": 1e-6, "workloads": '["add32"]',
+                     "workload_gates": '{"add32": ["NOT"]}'},
+           "data": {"delta": np.zeros((3, 2)), "max_gate_error__NOT": err,
+                    "energy_ratio__add32": ratio}}
+    fr = frontier(res)["workloads"]["add32"]
+    assert [r["smallest"] for r in fr["axes"]["TMR0"]["gates_work"]] == [4.0, 2.0]
+    assert [r["smallest"] for r in fr["axes"]["TMR0"]["ratio_50x"]] == [None, 4.0]
+    assert fr["reachable"] == {"10x": True, "10x_ignoring_gate_errors": True,
+                               "50x": True, "50x_ignoring_gate_errors": True}
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """The 2x2 sweep (diameter x TMR0), run once; (config, result path, CLI-like summary)."""
+    from arrays.explore.run import run_sweep
+
+    cfg = config_from_dict(SMALL, "small")
+    out = tmp_path_factory.mktemp("explore") / "small.h5"
+    summary = run_sweep(cfg, out, progress=False)
+    return cfg, out, summary
+
+
+def test_sweep_end_to_end(sweep):
+    from arrays.explore.store import read_result
+
+    cfg, out, summary = sweep
+    res = read_result(out)
+    assert res["dims"] == ["diameter", "TMR0"]
+    assert res["axes"]["diameter"][1] == "m"
+    for q in ("delta", "retention_time", "max_gate_error__NOT", "energy_ratio__add32",
+              "feasible", "reason"):
+        assert res["data"][q].shape == (2, 2)
+    with h5py.File(out, "r") as f:
+        assert f["retention_time"].attrs["units"] == "s"
+        assert f["energy_ratio__add32"].dims[0][0].name == "/diameter"
+    for p, reason, feas in zip(summary["points"], res["data"]["reason"].ravel(),
+                               res["data"]["feasible"].ravel()):
+        assert p["reason"] == reason and reason     # every design says why
+        assert bool(feas) == p["feasible"]
+        for g, e in p["max_gate_error"].items():      # errors are probabilities
+            assert e is not None and 0.0 <= e <= 1.0
+    # larger TMR0 opens the NOT window: its max error cannot grow (same device otherwise)
+    e = res["data"]["max_gate_error__NOT"]
+    assert np.all(e[:, 1] <= e[:, 0] * (1 + 1e-9))
+
+
+def test_delta_and_retention_match_the_formulas(sweep):
+    """Delta and the Neel-Brown retention time of design (d = 40 nm) from raw inputs."""
+    from arrays.explore.store import read_result
+
+    cfg, out, _ = sweep
+    res = read_result(out)
+    mu0, kb, gamma = 4e-7 * math.pi, 1.380649e-23, 1.76085963e11
+    d, t_f, ms, hk, a = 40e-9, 1.1e-9, 1.1e6, 2.2e5, 0.01      # data/devices/default.toml
+    v = math.pi * d ** 2 / 4 * t_f
+    assert res["data"]["delta"][0, 0] == pytest.approx(mu0 * ms * hk * v / (2 * kb * 300.0),
+                                                       rel=1e-6)
+    tret, tc, b, n = 358.0, 1100.0, 1.5, 2.18
+    ratio = (1 - (tret / tc) ** b) / (1 - (300.0 / tc) ** b)
+    ms_t, hk_t = ms * ratio, hk * ratio ** (n - 1)
+    delta_t = mu0 * ms_t * hk_t * v / (2 * kb * tret)
+    tau_d = (1 + a * a) / (a * gamma * mu0 * hk_t)
+    tau = tau_d * math.sqrt(math.pi / delta_t) * math.exp(delta_t)
+    assert res["data"]["delta_retention"][0, 1] == pytest.approx(delta_t, rel=1e-6)
+    assert res["data"]["retention_time"][0, 1] == pytest.approx(tau, rel=1e-5)
+    year = 365.25 * 86400
+    assert res["data"]["meets_retention"][0, 1] == int(tau >= 10 * year)
+
+
+def test_resume_after_partial_checkpoint_gives_the_same_data(sweep, tmp_path, monkeypatch):
+    import arrays.explore.run as run_mod
+    from llg.tables.checkpoint import checkpoint_path
+
+    cfg, full, _ = sweep
+    out = tmp_path / "resumed.h5"
+    real = run_mod.compute_design
+
+    def dies_at_two(c, i):
+        if i >= 2:
+            raise KeyboardInterrupt
+        return real(c, i)
+
+    monkeypatch.setattr(run_mod, "compute_design", dies_at_two)
+    with pytest.raises(KeyboardInterrupt):
+        run_mod.run_sweep(cfg, out, progress=False)
+    ck = checkpoint_path(out)
+    assert not out.exists() and len(ck.read_text().splitlines()) == 3   # header + 2 designs
+    with open(ck, "a") as fh:
+        fh.write('{"i": 3, "v": {"delta": 1')                # a write cut by a kill
+    monkeypatch.setattr(run_mod, "compute_design", real)
+    summary = run_mod.run_sweep(cfg, out, resume=True, progress=False)
+    assert summary["reused"] == 2 and summary["computed"] == 2 and not ck.exists()
+    with h5py.File(full, "r") as a, h5py.File(out, "r") as b:
+        assert set(a) == set(b)
+        for k in a:
+            if isinstance(a[k], h5py.Dataset):
+                assert np.array_equal(a[k][()], b[k][()]), k
+        assert {k: a.attrs[k] for k in a.attrs if k != "git_dirty"} == \
+            {k: b.attrs[k] for k in b.attrs if k != "git_dirty"}
