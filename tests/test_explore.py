@@ -183,3 +183,15 @@ def test_resume_after_partial_checkpoint_gives_the_same_data(sweep, tmp_path, mo
                 assert np.array_equal(a[k][()], b[k][()]), k
         assert {k: a.attrs[k] for k in a.attrs if k != "git_dirty"} == \
             {k: b.attrs[k] for k in b.attrs if k != "git_dirty"}
+
+
+def test_report_section_from_a_sweep_result(sweep, tmp_path):
+    from arrays.explore.report import markdown, study
+
+    cfg, out, _ = sweep
+    st = study(out)
+    assert st["designs"] == 4 and set(st["workloads"]) == {"add32"}
+    md = "\n".join(markdown(st))
+    assert "What would make it hold" in md and "| add32 |" in md
+    missing = study(tmp_path / "none.h5")
+    assert "pending" in missing and "cramsim explore run" in markdown(missing)[2]
