@@ -93,12 +93,15 @@ def test_frontier_on_a_hand_made_result():
     res = {"dims": ["TMR0", "transistor_width"],
            "axes": {"TMR0": (tmr, "1"), "transistor_width": (width, "m")},
            "attrs": {"target_error": 1e-6, "workloads": '["add32"]',
-                     "workload_gates": '{"add32": ["NOT"]}'},
+                     "workload_gates": '{"add32": ["NOT"]}', "gates": '["NOT"]'},
            "data": {"delta": np.zeros((3, 2)), "max_gate_error__NOT": err,
                     "energy_ratio__add32": ratio}}
     fr = frontier(res)["workloads"]["add32"]
     assert [r["smallest"] for r in fr["axes"]["TMR0"]["gates_work"]] == [4.0, 2.0]
     assert [r["smallest"] for r in fr["axes"]["TMR0"]["ratio_50x"]] == [None, 4.0]
+    g = frontier(res)["gates"]["NOT"]
+    assert g["least_max_error"] == 1e-10
+    assert [r["smallest"] for r in g["axes"]["transistor_width"]] == [None, 1.8e-7, 9e-8]
     assert fr["reachable"] == {"10x": True, "10x_ignoring_gate_errors": True,
                                "50x": True, "50x_ignoring_gate_errors": True}
 

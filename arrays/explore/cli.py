@@ -71,6 +71,13 @@ def frontier_cmd(result: Path = typer.Argument(..., help="Result file of `explor
                 vals = [r["smallest"] for r in a[what]]
                 rows.append((w, f"smallest {axis} ({a['units']}): {what}",
                              ", ".join("-" if v is None else f"{v:.3g}" for v in vals)))
+    for g, e in fr["gates"].items():
+        rows.append((g, "works anywhere / least max error",
+                     f"{e['works_anywhere']} / {e['least_max_error']:.3g}"))
+        for axis, lst in e["axes"].items():
+            rows.append((g, f"smallest {axis} where it works",
+                         ", ".join("-" if r["smallest"] is None else f"{r['smallest']:.3g}"
+                                   for r in lst)))
     emit_table(f"frontier (target error {fr['target_error']:g})", rows)
 
 

@@ -67,4 +67,13 @@ def frontier(res: dict, levels=LEVELS) -> dict:
                                 **{name: _smallest_along(m, vals, k, dims, axes)
                                    for name, m in masks.items()}}
         out["workloads"][w] = entry
+    out["gates"] = {}
+    for g in json.loads(res["attrs"]["gates"]):       # each gate alone: where it works
+        e = res["data"][f"max_gate_error__{g}"]
+        m = np.isfinite(e) & (e <= out["target_error"])
+        out["gates"][g] = {"works_anywhere": bool(m.any()),
+                           "least_max_error": float(np.nanmin(e)) if np.isfinite(e).any()
+                           else None,
+                           "axes": {d: _smallest_along(m, axes[d][0], k, dims, axes)
+                                    for k, d in enumerate(dims)}}
     return out
