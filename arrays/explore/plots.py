@@ -54,5 +54,9 @@ def heatmaps(res: dict, out_dir: Path, x: str | None = None, y: str | None = Non
             ax.set_ylabel(f"{y} ({ys[1]})")
             ax.set_title(title, fontsize=9)
             fig.colorbar(im, ax=ax)
+        fixed = [f"{d} = {res['axes'][d][0][0]:.3g} {res['axes'][d][1]}" for d in dims
+                 if d not in (x, y)]
+        if fixed:
+            fig.suptitle("other axes at " + ", ".join(fixed), fontsize=9)
         paths.append(save_figure(fig, out_dir / f"heatmap_{w}_{x}_{y}.png"))
     return paths
