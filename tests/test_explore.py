@@ -221,3 +221,15 @@ def test_two_workers_give_the_same_data(sweep, tmp_path):
             if isinstance(a[k], h5py.Dataset):
                 assert _same(a[k][()], b[k][()]), k
         assert b["build"].attrs["workers"] == 2
+
+
+def test_plot_heatmaps(sweep, tmp_path):
+    from arrays.explore.plots import heatmaps
+    from arrays.explore.store import read_result
+
+    _, out, _ = sweep
+    res = read_result(out)
+    paths = heatmaps(res, tmp_path, "TMR0", "diameter")
+    assert len(paths) == 1 and paths[0].stat().st_size > 1000
+    with pytest.raises(ParameterError, match="axis 'rows' is not swept"):
+        heatmaps(res, tmp_path, "rows", "diameter")
