@@ -233,3 +233,21 @@ def test_plot_heatmaps(sweep, tmp_path):
     assert len(paths) == 1 and paths[0].stat().st_size > 1000
     with pytest.raises(ParameterError, match="axis 'rows' is not swept"):
         heatmaps(res, tmp_path, "rows", "diameter")
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_data(sweep, tmp_path):
+    """--scheduler tcp://H:P (the table build's Dask driver) reproduces the sweep."""
+    distributed = pytest.importorskip("distributed")
+    from arrays.explore.run import run_sweep
+
+    cfg, full, _ = sweep
+    out = tmp_path / "dask.h5"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        run_sweep(cfg, out, scheduler=cluster.scheduler_address, progress=False)
+    with h5py.File(full, "r") as a, h5py.File(out, "r") as b:
+        for k in a:
+            if isinstance(a[k], h5py.Dataset):
+                assert _same(a[k][()], b[k][()]), k
+        assert b["build"].attrs["scheduler"] == cluster.scheduler_address
