@@ -6,7 +6,56 @@ from typing import Optional
 
 import typer
 
+from llg import cli_params as cp
 from llg.cli_util import emit_json, emit_table
+
+RESULT_HELP = ("Result file of `explore run` (.h5), or a shipped name in data/explore "
+               "(default: the shipped sweep).")
+
+
+def result_path(text: str) -> Path:
+    """A result path, or data/explore/NAME.h5 for a bare name."""
+    from llg.paths import data_dir
+
+    if Path(text).suffix or "/" in text:
+        return Path(text)
+    return data_dir() / "explore" / f"{text}.h5"
+
+
+class ResultFile:
+    """Parse-time check of a result argument: a path must be a cramsim explore result (a bare
+    name is resolved and read in the command, like the shipped tables)."""
+
+    def __call__(self, value):
+        from .store import read_result
+
+        text = str(value)
+        if Path(text).suffix or "/" in text:
+            from llg.errors import ParameterError
+
+            try:
+                read_result(Path(text))
+            except ParameterError as exc:
+                raise ParameterError(f"RESULT: {exc}") from None
+        return text
+
+
+class AxisName:
+    """Parse-time check of an axis name: a device or circuit key (whether it is swept in the
+    result is checked against the file)."""
+
+    def __init__(self, flag: str):
+        self.flag = flag
+
+    def __call__(self, value):
+        from .config import CIRCUIT_KEYS, _device_numeric_keys, _unknown
+
+        text = str(value)
+        known = list(_device_numeric_keys()) + list(CIRCUIT_KEYS)
+        if text not in known:
+            raise _unknown(text, known, self.flag)
+        return text
+
 
 explore_app = typer.Typer(help="Design-space exploration: which device and circuit make the "
                           "CRAM gates reliable and the energy ratio reach 10x / 50x.",
@@ -14,11 +63,15 @@ explore_app = typer.Typer(help="Design-space exploration: which device and circu
 
 
 @explore_app.command("run")
-def run(config: Path = typer.Option(..., "--config", "-c", help="Sweep config TOML (see "
-                                    "data/explore/default.toml)."),
-        out: Path = typer.Option(..., "--out", "-o", help="Result file, .h5."),
-        workers: int = typer.Option(1, "--workers", "-w", help="Local worker processes "
-                                    "(1: this process)."),
+def run(config: str = cp.data_file(..., "--config", "-c", kind="explore",
+                                  what="explore config",
+                                  load="arrays.explore.config:load_config",
+                                  help="Sweep config TOML (path, or a shipped name in "
+                                  "data/explore, e.g. default)."),
+        out: Path = cp.output(..., "--out", "-o", suffixes=(".h5", ".hdf5"),
+                              help="Result file, .h5."),
+        workers: int = cp.number(1, "--workers", "-w", unit="", lo=1, hi=1024, integer=True,
+                                 help="Local worker processes (1: this process)."),
         scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler "
                                                 "address (tcp://host:8786) instead of local "
                                                 "workers."),
@@ -50,14 +103,14 @@ def run(config: Path = typer.Option(..., "--config", "-c", help="Sweep config TO
 
 
 @explore_app.command("frontier")
-def frontier_cmd(result: Path = typer.Argument(..., help="Result file of `explore run`."),
+def frontier_cmd(result: str = typer.Argument(..., parser=ResultFile(), help=RESULT_HELP),
                  json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Along each axis, the smallest value where all gates of a workload meet the target,
     and where, in addition, the energy ratio reaches 10x and 50x (None: nowhere)."""
     from .frontier import frontier
     from .store import read_result
 
-    fr = frontier(read_result(result))
+    fr = frontier(read_result(result_path(result)))
     if json_out:
         emit_json(fr)
         return
@@ -82,16 +135,18 @@ def frontier_cmd(result: Path = typer.Argument(..., help="Result file of `explor
 
 
 @explore_app.command("plot")
-def plot(result: Path = typer.Argument(..., help="Result file of `explore run`."),
-         out: Path = typer.Option(..., "--out", "-o", help="Directory for the PNGs."),
-         x: Optional[str] = typer.Option(None, "--x", help="Axis across (default: first)."),
-         y: Optional[str] = typer.Option(None, "--y", help="Axis up (default: second)."),
+def plot(result: str = typer.Argument(..., parser=ResultFile(), help=RESULT_HELP),
+         out: Path = cp.output(..., "--out", "-o", kind="dir", help="Directory for the PNGs."),
+         x: Optional[str] = typer.Option(None, "--x", parser=AxisName("--x"),
+                                         help="Axis across (default: the first swept)."),
+         y: Optional[str] = typer.Option(None, "--y", parser=AxisName("--y"),
+                                         help="Axis up (default: the second swept)."),
          json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Heat maps of the max gate error and the energy ratio over two axes, per workload."""
     from .plots import heatmaps
     from .store import read_result
 
-    paths = heatmaps(read_result(result), out, x, y)
+    paths = heatmaps(read_result(result_path(result)), out, x, y)
     if json_out:
         emit_json({"files": [str(p) for p in paths]})
         return

@@ -220,6 +220,9 @@ def config_from_dict(raw: dict, name: str = "sweep", source_text: str = "") -> S
         values = _grid(axis, spec, unit)
         _check_axis_values(axis, values, base)
         axes[axis] = values
+    if not axes:
+        raise ParameterError("axes: a sweep needs at least one axis ([axes] KEY = [values] or "
+                             "{start, stop, num}); known keys: " + ", ".join(known))
     workloads = raw.get("workloads", ["add32"])
     if not isinstance(workloads, list) or not workloads:
         raise ParameterError(f"workloads = {workloads!r} must be a non-empty list of names")
@@ -264,9 +267,9 @@ def _settings(section: dict) -> dict:
 
 
 def load_config(path: str | Path) -> SweepConfig:
-    """Read and validate a sweep config TOML file."""
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"--config {path}: no such file")
+    """Read and validate a sweep config: a TOML path or a shipped name in data/explore."""
+    from llg.paths import resolve_data_file
+
+    path = resolve_data_file("explore", path, "explore config")
     text = path.read_text()
     return config_from_dict(read_toml(path, "explore config"), path.stem, text)
