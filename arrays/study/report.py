@@ -59,53 +59,6 @@ def build_report(setup: Setup, workloads=None, out_dir: Path | None = None,
     if lines is not None:
         _write_atomic(ctx.out_dir / "report.md", "\n".join(lines) + "\n")
         payload["report"] = str(ctx.out_dir / "report.md")
-    budgets = [{"workload": r.name, "baseline": b, **cell_budget(r, setup, x, HEADLINE_SCENARIO, b)}
-               for r in results for b in r.baseline for x in BUDGET_RATIOS]
-    payload = {"workloads": [r.to_json() for r in results], "cell_budgets": budgets,
-               "speed_1000x": [{"workload": r.name, **(speed_requirement(r, setup) or
-                                                     {"pending": True})} for r in results],
-               "setup": setup.describe(),
-               "pending": sorted({p for r in results for p in r.cram[HEADLINE_SCENARIO].pending}
-                                 | set(setup.costs.pending))}
-    if tmr_values:
-        payload["tmr_study"] = tmr_study(setup, names, tmr_values, say)
-    payload["subcritical"] = subcritical.study(setup, say)
-    extra_md: list = subcritical.markdown(payload["subcritical"])
-    from ..explore import report as explore_report   # the shipped design-space sweep
-    payload["explore"] = explore_report.study()
-    extra_md += explore_report.markdown(payload["explore"])
-    if scenarios:
-        payload["scenarios"] = sections.scenario_study(setup, names, scenarios, say, results)
-    claims = assess_claims(results, (payload.get("scenarios") or {}).get("rows", ()))
-    payload["claims"] = claims
-    rows = [workload_verdict(r, setup, payload.get("scenarios")) for r in results]
-    payload["verdict"] = verdict_text(rows, claims, setup)
-    payload["verdict_table"] = rows
-    payload["parallelism"] = parallelism_study(results, setup)
-    cb_md = None
-    if crossbar:
-        cb_md, payload["crossbar"] = _crossbar_section(out_dir, quick, say)
-    if memtech:
-        payload["memtech"] = sections.memtech_study(results, setup, say,
-                                                    payload.get("crossbar"))
-    if out_dir is not None:
-        out_dir = Path(out_dir)
-        figs = _figures(results, setup, out_dir, error_sweep, say)
-        if tmr_values:
-            figs["tmr"] = plots.plot_tmr(payload["tmr_study"], out_dir / "tmr.png")
-        if "scenarios" in payload:
-            extra_md += sections.scenario_markdown(payload["scenarios"], sections.plot_scenarios(
-                payload["scenarios"], out_dir / "scenarios.png"))
-        if "memtech" in payload:
-            extra_md += sections.memtech_markdown(payload["memtech"], sections.plot_memtech(
-                payload["memtech"], out_dir / "memtech.png"))
-        if crossbar:
-            if not (cb_md or "").lstrip().startswith("#"):   # the section brings its own
-                extra_md += ["## Analog MRAM crossbar", ""]
-            extra_md += [cb_md or payload["crossbar"].get("pending", ""), ""]
-        md = _markdown(results, setup, claims, figs, payload, extra_md)
-        _write_atomic(out_dir / "report.md", md)
-        payload["report"] = str(out_dir / "report.md")
     payload["seconds"] = time.perf_counter() - t0
     return payload
 

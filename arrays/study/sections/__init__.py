@@ -24,10 +24,11 @@ section imports the builder or another section. To add a section: a module with 
     inputs            gate operating points, assumptions, every data-card number
     subcritical       the gate verdict under both sub-critical switching models (after the
                       gate operating points)
+    explore           what would make it hold: the shipped design-space sweep (data/explore)
 """
-from . import (accuracy, budgets, claims, crossbar, figures, inputs, ledgers, memtech,
-               overview, parallelism, scenarios, sensitivity, subcritical, summary, tmr,
-               verdict)
+from . import (accuracy, budgets, claims, crossbar, explore, figures, inputs, ledgers,
+               memtech, overview, parallelism, scenarios, sensitivity, subcritical, summary,
+               tmr, verdict)
 from .base import Context, Options, Section
 
 SECTIONS = (overview.SETUP, verdict.VERDICT_TABLE, verdict.VERDICT, overview.STATUS,
@@ -36,6 +37,6 @@ SECTIONS = (overview.SETUP, verdict.VERDICT_TABLE, verdict.VERDICT, overview.STA
             scenarios.SCENARIO_STUDY, memtech.MEMTECH, crossbar.CROSSBAR,
             figures.FIGURES, accuracy.ACCURACY, sensitivity.SENSITIVITY, tmr.TMR_STUDY,
             ledgers.LEDGERS, inputs.OPERATING_POINTS, subcritical.SUBCRITICAL,
-            inputs.ASSUMPTIONS, inputs.DATA_CARDS)
+            explore.EXPLORE, inputs.ASSUMPTIONS, inputs.DATA_CARDS)
 
 __all__ = ["Context", "Options", "SECTIONS", "Section"]
