@@ -204,6 +204,9 @@ def test_report_section_from_a_sweep_result(sweep, tmp_path):
     assert st["designs"] == 4 and set(st["workloads"]) == {"add32"}
     md = "\n".join(markdown(st))
     assert "What would make it hold" in md and "| add32 |" in md
+    from arrays.study.sections import SECTIONS
+
+    assert "explore" in [x.name for x in SECTIONS]               # registered in the report
     missing = study(tmp_path / "none.h5")
     assert "pending" in missing and "cramsim explore run" in markdown(missing)[2]
 
