@@ -45,8 +45,17 @@ _OPS = {"add": ("ops.int_add8", "ops.int_add32"), "mult": ("ops.int_mult8", "ops
 
 
 def load_baseline(name_or_path="cpu_ddr4_45nm") -> DataCard:
-    """A validated baseline card (data/baseline/NAME.toml or a path)."""
-    return load_card("baseline", name_or_path, BASELINE_DECLARED)
+    """A validated baseline card (data/baseline/NAME.toml or a path): a processor card, or a
+    GPU card (``kind = "gpu"``, :mod:`arrays.energy.gpu`)."""
+    from llg.paths import read_toml, resolve_data_file
+
+    from .gpu import GPU_DECLARED
+    from .techdata import card_from_dict
+
+    path = resolve_data_file("baseline", name_or_path, "baseline card")
+    data = read_toml(path, "baseline card")
+    declared = GPU_DECLARED if data.get("kind") == "gpu" else BASELINE_DECLARED
+    return card_from_dict("baseline", data, declared, str(path))
 
 
 def op_energy(card: DataCard, kind: str, bits: int) -> float:
@@ -76,11 +85,18 @@ class BaselineWork:
     vectorizable: bool = True
     description: str = ""
     assumptions: list = field(default_factory=list)
+    #: int8 multiply-accumulates per item a GPU runs on its tensor cores (0: none)
+    tensor_macs: float = 0.0
 
 
 def baseline_ledger(workload: str, work: BaselineWork, n_items: int,
                     card: DataCard) -> Ledger:
-    """Itemized baseline energy and roofline latency for ``n_items`` items."""
+    """Itemized baseline energy and roofline latency for ``n_items`` items (a GPU card goes
+    to :func:`arrays.energy.gpu.gpu_ledger`)."""
+    from .gpu import gpu_ledger, is_gpu
+
+    if is_gpu(card):
+        return gpu_ledger(workload, work, n_items, card)
     led = Ledger(f"baseline {card.name}", workload)
     for kind in sorted({k for k, _ in work.ops}):
         e = sum(c * op_energy(card, k, b) for (k, b), c in work.ops.items() if k == kind)

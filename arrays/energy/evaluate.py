@@ -232,11 +232,14 @@ def cram_ledgers(wl: Workload, program, res: RunResult, setup: Setup,
     from .system import parallel_arrays
 
     def book(sc, p):
-        return cram_ledger(workload=wl.name, program=program, run=res, costs=setup.costs,
-                           periphery=setup.periphery, technology=setup.technology,
-                           n_items=wl.n_items, scenario=sc, in_bits_per_item=wl.in_bits,
-                           out_bits_per_item=wl.out_bits_for(sc), utilization=utilization,
-                           parallel_arrays=p, drivers=setup.drivers, system=setup.system)
+        led = cram_ledger(workload=wl.name, program=program, run=res, costs=setup.costs,
+                          periphery=setup.periphery, technology=setup.technology,
+                          n_items=wl.n_items, scenario=sc, in_bits_per_item=wl.in_bits,
+                          out_bits_per_item=wl.out_bits_for(sc), utilization=utilization,
+                          parallel_arrays=p, drivers=setup.drivers, system=setup.system)
+        if getattr(wl, "extra", None) is not None:
+            wl.extra(led, setup, sc, wl.n_items)
+        return led
 
     par = None
     if parallel is None and setup.system is not None:

@@ -52,6 +52,11 @@ class Workload:
     host_bits: float = 0.0    # result bits the host needs even when data stays resident
     n_items: int = DEFAULT_ITEMS
     notes: list = field(default_factory=list)
+    #: hook (ledger, setup, scenario, n_items) booking CRAM items outside the row program
+    #: (e.g. a GEMV's activation writes and reduction, :mod:`arrays.energy.ai`)
+    extra: Callable | None = None
+    unit: str = "item"          # what the report quotes energy per (item, token, image)
+    items_per_unit: float = 1.0
 
     def out_bits_for(self, scenario: str) -> float:
         return self.out_bits if scenario == "streamed" else self.host_bits
@@ -203,11 +208,30 @@ WORKLOADS: dict = {w.name: w for w in (
 )}
 
 
-def get_workload(name: str) -> Workload:
-    """A registered workload; an unknown name gets the list of known ones."""
+def _register_ai() -> None:
+    """The paper's AI workloads (:mod:`arrays.energy.ai`): one 4096-wide LLM projection per
+    token, and the same at batch 64 (where the GPU's batching wins)."""
+    from .ai import gemv_workload
+
+    for w in (gemv_workload(4096, 4096), gemv_workload(4096, 4096, 64)):
+        WORKLOADS[w.name] = w
+
+
+_register_ai()
+
+
+def get_workload(name: str, batch: int | None = None) -> Workload:
+    """A registered workload, or a ``gemv8_<N>x<K>[_b<B>]`` of any size (``batch`` overrides
+    B); an unknown name gets the list of known ones."""
+    from .ai import check_batch, gemv_workload, parse_gemv
+
+    shape = parse_gemv(name)
+    if shape is not None:
+        n, k, b = shape
+        return gemv_workload(n, k, check_batch(batch) if batch is not None else b)
     if name not in WORKLOADS:
         close = difflib.get_close_matches(str(name), list(WORKLOADS), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ParameterError(f"workload = {name!r} is unknown{hint}; known workloads: "
-                             f"{', '.join(WORKLOADS)}")
+                             f"{', '.join(WORKLOADS)}, gemv8_<N>x<K>[_b<B>]")
     return WORKLOADS[name]

@@ -1,0 +1,163 @@
+"""The AI workloads the paper targets: LLM-decode GEMV / batched GEMM (``gemv8_<N>x<K>``,
+``gemv8_<N>x<K>_b<B>``) as :class:`~arrays.energy.workloads.Workload` objects.
+
+One item is one array row: a chunk of ``k`` terms of one output's dot product for one token
+(:mod:`arrays.sim.gemv`). A token is ``N K / k`` items; a batch of B tokens ``B N K / k``.
+
+Why the full-size cost is exact from a sample: every row runs the same ``mac8x<k>`` program,
+so the gate evaluations, preset writes, cycles and line swings per row are identical for
+any N, K and B, and the ledger scales them by the row count; the activation writes, partial
+read-outs, reduction adds and host transfers are counted from N, K, B. The one quantity
+estimated from the sample is the input-pattern mix of the gate energies (each pattern
+draws a different current): the simulated rows carry uniformly random int8 data.
+
+CRAM items beyond the array program (booked by :func:`gemv_extra`):
+
+* activations written into every row holding a chunk of the token (N K 8 bits per token:
+  the weights stay, the activation chunk is copied next to each weight chunk), at the
+  peripherals card's write energy per bit;
+* the token's activations over the host interface once (8 K bits);
+* the partial sums read out of the rows (sense amplifiers), at the card's read energy;
+* the near-array digital reduction: one 32-bit add per row (K/k - 1 partial additions and
+  the zero-point correction per output), at Horowitz's 45 nm 32-bit add (cpu_ddr4_45nm
+  card, the node of the CRAM periphery);
+* latency: two write cycles (a 0 pass and a 1 pass) per activation column and round.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from llg.errors import ParameterError
+
+from .baseline import BaselineWork
+from ..sim import gemv as G
+
+GEMV_PATTERN = re.compile(r"gemv8_(\d+)x(\d+)(?:_b(\d+))?")
+#: Default array columns the row program must fit (the peripherals card's cols).
+DEFAULT_COLS = 1024
+REDUCTION_CARD = "cpu_ddr4_45nm"
+
+
+def gemv_name(n: int, k: int, batch: int = 1) -> str:
+    return f"gemv8_{n}x{k}" + (f"_b{batch}" if batch > 1 else "")
+
+
+def parse_gemv(name: str):
+    """(N, K, B) of a ``gemv8_<N>x<K>[_b<B>]`` name, or None."""
+    m = GEMV_PATTERN.fullmatch(str(name).strip().lower())
+    if not m:
+        return None
+    n, k, b = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    G.check_shape(n, k, b)
+    return n, k, b
+
+
+def _baseline_work(n, k, batch, terms) -> BaselineWork:
+    """One row item (``terms`` MACs of one output, one token) on a processor or GPU."""
+    return BaselineWork(
+        ops={("mult", 8): terms, ("add", 32): terms},
+        instructions=2 * terms + 1, vectorizable=True,
+        dram_bits=8 * terms / batch + 8 * terms / n + 32 * terms / k,
+        l1_bits=16 * terms, tensor_macs=terms,
+        description=f"int8 GEMV {n}x{k}, batch {batch}: weights read once per batch",
+        assumptions=[f"baseline {gemv_name(n, k, batch)}: weights (N K bytes) read from "
+                     f"memory once per batch of {batch}, activations (K bytes) and int32 "
+                     "results (4 N bytes) once per token; a processor: one multiply and one "
+                     "32-bit add per MAC, 2 instructions per MAC over 8 SIMD lanes"])
+
+
+def gemv_extra(n, k, batch, terms, partial_bits):
+    """The ledger hook booking the GEMV items outside the row program (module docstring)."""
+    rows_per_token = n * k // terms
+
+    def book(led, setup, scenario, n_items):
+        from .baseline import load_baseline
+
+        per = setup.periphery
+        tokens = n_items / rows_per_token
+        w, r = per["periphery.write_energy_per_bit"], per["periphery.read_energy_per_bit"]
+        io = per["interface.io_energy_per_bit"]
+        bits = 8 * terms * n_items
+        led.add("activation_writes", "activations written next to every weight chunk",
+                "data movement", bits * w, bits, w,
+                per.item("periphery.write_energy_per_bit").source)
+        bits_io = 8 * k * tokens
+        led.add("activation_io", "token activations over the host interface (once)",
+                "data movement", bits_io * io, bits_io, io,
+                per.item("interface.io_energy_per_bit").source)
+        bits_p = partial_bits * n_items
+        led.add("partial_readout", "partial sums read out of the rows (sense amplifiers)",
+                "data movement", bits_p * r, bits_p, r,
+                per.item("periphery.read_energy_per_bit").source)
+        card = load_baseline(REDUCTION_CARD)
+        e_add = card["ops.int_add32"]
+        led.add("reduction_adds", "near-array 32-bit adds (partials + zero-point correction)",
+                "compute", n_items * e_add, n_items, e_add, card.item("ops.int_add32").source)
+        costs = setup.costs
+        rounds = led.structure.get("rounds", 0)
+        if costs.writes:
+            t_w = max(c.latency for c in costs.writes.values()) + \
+                per["periphery.cycle_setup_time"]
+            led.add_latency("activation_write_cycles", f"2 x {8 * terms} activation write "
+                            f"cycles x {rounds} rounds", 2 * 8 * terms * t_w * rounds,
+                            costs.writes[next(iter(costs.writes))].source)
+        else:
+            led.pending.append("activation write latency: write pulse widths from circuits")
+        led.notes.append(f"{gemv_name(n, k, batch)}: {rows_per_token} rows of mac8x{terms} "
+                         f"per token, {tokens:g} tokens; activations written into every row "
+                         "(weights resident); partial sums reduced near the array")
+    return book
+
+
+def gemv_workload(n: int, k: int, batch: int = 1, cols: int = DEFAULT_COLS):
+    """The ``gemv8_<N>x<K>[_b<B>]`` workload (module docstring)."""
+    from .workloads import Instance, Workload
+
+    G.check_shape(n, k, batch)
+    terms = G.terms_per_row(k, cols)
+    chunks = k // terms
+    partial_bits = len(G.build(f"mac8x{terms}").program.results["dot"])
+
+    def make(rows: int, cols_: int, seed: int) -> Instance:
+        outputs = max(1, min(n, rows // chunks))       # a sample of whole outputs
+        rng = np.random.default_rng(seed)
+        w, x = G.random_int8(rng, (outputs, k)), G.random_int8(rng, k)
+        inst = G.GemvInstance(w, x, cols_, terms)
+        want = G.reference(w, x)
+        score = lambda st: float(np.mean(inst.outputs(st) == want))  # noqa: E731
+        return Instance(inst.program, inst.state, score, lambda st: score(st) == 1.0,
+                        f"numpy int64 W @ x on {outputs} sampled outputs of {n}")
+
+    return Workload(
+        gemv_name(n, k, batch),
+        f"int8 x int8 -> int32 matrix-vector product {n}x{k} (one LLM projection), "
+        f"batch {batch}: weights resident, activations streamed; mac8x{terms} per row, "
+        f"{chunks} rows per output",
+        make, _baseline_work(n, k, batch, terms), in_bits=8 * terms,
+        out_bits=32 * terms / k, host_bits=32 * terms / k,
+        n_items=batch * n * chunks, extra=gemv_extra(n, k, batch, terms, partial_bits),
+        unit="token", items_per_unit=n * chunks,
+        notes=[f"full-size counts are exact: the same mac8x{terms} program per row; the "
+               "gate energies' input-pattern mix comes from the sampled rows (random int8)"])
+
+
+def dies_needed(n: int, k: int, setup) -> dict:
+    """Resident weights need N K / k rows; how many arrays and dies that is."""
+    terms = G.terms_per_row(k, setup.cols)
+    rows = n * k // terms
+    arrays = math.ceil(rows / setup.rows)
+    bits = arrays * setup.rows * setup.cols
+    cap = setup.system["die.capacity"] if setup.system is not None else math.nan
+    return {"rows": rows, "arrays": arrays, "array_bits": bits,
+            "dies": math.ceil(bits / cap) if cap == cap else None,
+            "weight_bits": 8 * n * k}
+
+
+def check_batch(batch) -> int:
+    if not isinstance(batch, (int, np.integer)) or not 1 <= batch <= 1 << 16:
+        raise ParameterError(f"batch = {batch!r} tokens is invalid; valid range: 1 <= batch "
+                             f"<= {1 << 16}")
+    return int(batch)
