@@ -77,7 +77,10 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
            no_crossbar: bool = typer.Option(False, "--no-crossbar", help="Skip the analog "
                                             "crossbar section."),
            quick: bool = typer.Option(False, "--quick", help="Quick mode of the analog "
-                                      "crossbar section.")):
+                                      "crossbar section."),
+           batch: Optional[int] = typer.Option(None, "--batch", help="Tokens per batch for "
+                                               "the gemv8_<N>x<K> workloads (GEMM; the "
+                                               "GPU reads the weights once per batch).")):
     """Compare CRAM with a conventional processor on every workload and write DIR/report.md.
 
     Energy and latency per workload for CRAM (data resident in the arrays, or streamed in) and
@@ -96,11 +99,18 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     from .study.report import build_report
     from .energy.workloads import get_workload
 
-    for w in workload or []:
-        get_workload(w)          # unknown names fail before any slow work
+    if batch is not None:
+        from .energy.ai import check_batch
+        check_batch(batch)
+    workload = [get_workload(w, batch if w.startswith("gemv8_") else None).name
+                for w in workload or []] or None     # unknown names fail before slow work
     from .study.report import DEFAULT_SCENARIOS
     from .study.scenarios import load_scenario
 
+    from .energy.baseline import load_baseline
+
+    for b in baseline or []:
+        load_baseline(b)         # so does an unknown baseline card
     scs = () if no_scenarios else tuple(scenario or DEFAULT_SCENARIOS)
     for sc in scs:
         load_scenario(sc)        # so does a bad scenario
@@ -154,7 +164,8 @@ def _short(x, suffix=""):
 
 @array_app.command("run")
 def array_run(program: str = typer.Option(..., "--program", "-p", help="Program: fa, add<n>, "
-                                           "mul<n>, mac<n>x<k>, popcount<n>, xnor<n>."),
+                                           "mul<n>, mac<n>x<k>, popcount<n>, xnor<n>, or a "
+                                           "whole int8 GEMV gemv8_<N>x<K> (all its rows)."),
               rows: Optional[int] = cp.number(
                   None, "--rows", unit="", lo=1, hi=MAX_ROWS, integer=True,
                   help="Array rows, all active (default: the peripherals card's, the "
@@ -190,6 +201,15 @@ def array_run(program: str = typer.Option(..., "--program", "-p", help="Program:
 
     if errors not in ("on", "off"):
         raise ParameterError(f"--errors = {errors!r} is invalid; valid: on, off")
+    from .energy.ai import parse_gemv
+
+    shape = parse_gemv(program)
+    if shape is not None:
+        from .gemv_cli import gemv_run
+
+        return gemv_run(shape, cols=cols, errors=errors, device=device, table=table,
+                        target_error=target_error, ledger=ledger, seed=seed,
+                        json_out=json_out)
     per_card = load_peripherals()
     if rows is None:
         rows = int(per_card["array.rows"])

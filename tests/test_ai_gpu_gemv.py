@@ -127,3 +127,25 @@ def test_gemv_sample_instance_checks_whole_outputs():
     run(inst.program, st)
     assert inst.check(st) and inst.score(st) == 1.0
     assert math.isclose(wl.out_bits * wl.items_per_unit, 32 * 4096)
+
+
+def test_cli_gemv_small_instance_and_refusals():
+    import json
+    import subprocess
+    import sys
+
+    def cli(*a):
+        return subprocess.run([sys.executable, "-m", "cramsim", *a], capture_output=True,
+                              text=True)
+
+    r = cli("array", "run", "--program", "gemv8_64x64", "--json", "--no-ledger")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["check"]["matches_reference"] and d["rows"] == 128 and d["terms_per_row"] == 32
+    for args, what in ((("array", "run", "--program", "gemv8_0x64"), "rows N = 0"),
+                       (("array", "run", "--program", "gemv8_100000x100000"), "GiB"),
+                       (("report", "--workload", "gemv8_64x64", "--batch", "0"), "batch = 0"),
+                       (("report", "--baseline", "gpu_nope"), "not found")):
+        r = cli(*args)
+        assert r.returncode == 2 and what in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1

@@ -20,12 +20,20 @@ computed once for all outputs. The reduction is exact integer arithmetic (numpy 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from llg.errors import ParameterError
 
-from .programs import build
+from .programs import build as _build
 from .state import ArrayState
+
+
+@lru_cache(maxsize=16)
+def build(name: str):
+    """The named kernel, built once per process (the mac programs have ~10^4 gates)."""
+    return _build(name)
 
 #: Largest number of terms one row takes (the mac program's limit).
 MAX_TERMS = 64
@@ -59,11 +67,18 @@ def sim_bytes(rows: int, cols: int) -> int:
     return cols * (-(-rows // 64)) * 8
 
 
-def check_memory(rows: int, cols: int, what: str) -> None:
-    need = sim_bytes(rows, cols)
+def instance_bytes(n: int, k: int, cols: int) -> int:
+    """Memory of a whole simulated GEMV: cell state plus the int64 matrix and its offset,
+    reshaped and reference copies (about 4 x 8 bytes per weight)."""
+    terms = terms_per_row(k, cols)
+    return sim_bytes(n * k // terms, cols) + 32 * n * k
+
+
+def check_memory(rows: int, cols: int, what: str, need: int | None = None) -> None:
+    need = sim_bytes(rows, cols) if need is None else need
     if need > MAX_SIM_BYTES:
         raise ParameterError(f"{what}: {rows} simulated rows x {cols} columns need about "
-                             f"{need / 2**30:.3g} GiB of cell state; valid range: <= "
+                             f"{need / 2**30:.3g} GiB of memory (cell state and matrices); valid range: <= "
                              f"{MAX_SIM_BYTES / 2**30:g} GiB (use a smaller matrix; the "
                              "report simulates a sample of rows and scales the counts)")
 
@@ -97,7 +112,8 @@ class GemvInstance:
         self.kernel = build(f"mac8x{self.terms}")
         self.program = self.kernel.program
         rows = self.n * self.chunks
-        check_memory(rows, cols, f"GEMV {self.n}x{self.k}")
+        check_memory(rows, cols, f"GEMV {self.n}x{self.k}",
+                     instance_bytes(self.n, self.k, cols))
         self.w, self.x = w, x
         wu = (w + OFFSET).reshape(rows, self.terms)           # row r = (output, chunk)
         xu = np.tile((x + OFFSET).reshape(self.chunks, self.terms), (self.n, 1))
