@@ -39,6 +39,8 @@ GEMV_PATTERN = re.compile(r"gemv8_(\d+)x(\d+)(?:_b(\d+))?")
 #: Default array columns the row program must fit (the peripherals card's cols).
 DEFAULT_COLS = 1024
 REDUCTION_CARD = "cpu_ddr4_45nm"
+#: Images per mlp8_digits workload (a stream of 2^20, as the other workloads' items).
+DEFAULT_IMAGES = 1 << 20
 
 
 def gemv_name(n: int, k: int, batch: int = 1) -> str:
@@ -71,21 +73,29 @@ def _baseline_work(n, k, batch, terms) -> BaselineWork:
 
 def gemv_extra(n, k, batch, terms, partial_bits):
     """The ledger hook booking the GEMV items outside the row program (module docstring)."""
-    rows_per_token = n * k // terms
+    return rows_extra(terms, partial_bits, n * k // terms, 8 * k,
+                      what=f"{gemv_name(n, k, batch)}: mac8x{terms} rows per token")
 
+
+def rows_extra(terms, partial_bits, rows_per_unit, io_bits_per_unit, digital_ops=None,
+               what=""):
+    """Hook booking what GEMV rows need beyond their program (module docstring):
+    activation writes, input over the host interface (``io_bits_per_unit`` per token or
+    image), partial-sum read-out, one near-array 32-bit add per row and ``digital_ops``
+    ({"add"|"mult": count per unit}, e.g. requantization) at the 45 nm card's energies."""
     def book(led, setup, scenario, n_items):
-        from .baseline import load_baseline
+        from .baseline import load_baseline, op_energy
 
         per = setup.periphery
-        tokens = n_items / rows_per_token
+        units = n_items / rows_per_unit
         w, r = per["periphery.write_energy_per_bit"], per["periphery.read_energy_per_bit"]
         io = per["interface.io_energy_per_bit"]
         bits = 8 * terms * n_items
         led.add("activation_writes", "activations written next to every weight chunk",
                 "data movement", bits * w, bits, w,
                 per.item("periphery.write_energy_per_bit").source)
-        bits_io = 8 * k * tokens
-        led.add("activation_io", "token activations over the host interface (once)",
+        bits_io = io_bits_per_unit * units
+        led.add("activation_io", "inputs over the host interface (once per token/image)",
                 "data movement", bits_io * io, bits_io, io,
                 per.item("interface.io_energy_per_bit").source)
         bits_p = partial_bits * n_items
@@ -93,9 +103,14 @@ def gemv_extra(n, k, batch, terms, partial_bits):
                 "data movement", bits_p * r, bits_p, r,
                 per.item("periphery.read_energy_per_bit").source)
         card = load_baseline(REDUCTION_CARD)
-        e_add = card["ops.int_add32"]
-        led.add("reduction_adds", "near-array 32-bit adds (partials + zero-point correction)",
-                "compute", n_items * e_add, n_items, e_add, card.item("ops.int_add32").source)
+        ops = {"add": float(n_items)}
+        for kind, c in (digital_ops or {}).items():
+            ops[kind] = ops.get(kind, 0.0) + c * units
+        e = sum(c * op_energy(card, kind, 32) for kind, c in ops.items())
+        led.add("reduction_adds", "near-array 32-bit digital ops (partial sums, zero-point "
+                "correction" + (", requantization, argmax" if digital_ops else "") + ")",
+                "compute", e, sum(ops.values()), e / sum(ops.values()),
+                card.item("ops.int_add32").source)
         costs = setup.costs
         rounds = led.structure.get("rounds", 0)
         if costs.writes:
@@ -106,9 +121,9 @@ def gemv_extra(n, k, batch, terms, partial_bits):
                             costs.writes[next(iter(costs.writes))].source)
         else:
             led.pending.append("activation write latency: write pulse widths from circuits")
-        led.notes.append(f"{gemv_name(n, k, batch)}: {rows_per_token} rows of mac8x{terms} "
-                         f"per token, {tokens:g} tokens; activations written into every row "
-                         "(weights resident); partial sums reduced near the array")
+        led.notes.append(f"{what}: {rows_per_unit} rows per unit, {units:g} units; "
+                         "activations written into every row (weights resident); partial "
+                         "sums reduced near the array")
     return book
 
 
@@ -161,3 +176,60 @@ def check_batch(batch) -> int:
         raise ParameterError(f"batch = {batch!r} tokens is invalid; valid range: 1 <= batch "
                              f"<= {1 << 16}")
     return int(batch)
+
+
+def mlp8_workload(n_images: int = DEFAULT_IMAGES, cols: int = DEFAULT_COLS):
+    """``mlp8_digits``: the int8 MLP of :mod:`arrays.sim.mlp8` on CRAM GEMV rows."""
+    from ..sim import mlp8 as M
+    from ..sim.executor import ErrorModel, run
+    from .workloads import Instance, Workload
+
+    terms = G.terms_per_row(M.HIDDEN, cols)
+    rows = 64 // G.terms_per_row(64, cols) * M.HIDDEN + M.HIDDEN // terms * 10
+    partial_bits = len(G.build(f"mac8x{terms}").program.results["dot"])
+
+    def make(rows_: int, cols_: int, seed: int) -> Instance:
+        model = M.train()
+        _, x, _, y = M.load_data()
+        g1 = G.GemvInstance(model.w1, x, cols_)
+
+        def finish(st1, run_fn):
+            h = model.hidden(g1.outputs(st1))
+            g2 = G.GemvInstance(model.w2, h, cols_)
+            st2 = g2.state.copy()
+            run_fn(g2.program, st2)
+            return np.argmax(g2.outputs(st2).astype(np.int64) + model.b2, axis=1)
+
+        perfect = lambda p, s: run(p, s)  # noqa: E731
+        want = model.predict(x)
+
+        def score_errors(em, seed_):
+            fn = lambda p, s: run(p, s, errors=em, seed=seed_)  # noqa: E731
+            st1 = g1.state.copy()
+            fn(g1.program, st1)
+            return float(np.mean(finish(st1, fn) == y))
+
+        inst = Instance(g1.program, g1.state,
+                        lambda st: float(np.mean(finish(st, perfect) == y)),
+                        lambda st: bool(np.array_equal(finish(st, perfect), want)),
+                        "held-out digits labels (accuracy); numpy integer MLP (check)")
+        inst.score_errors = score_errors
+        return inst
+
+    per_row = BaselineWork(
+        ops={("mult", 8): terms, ("add", 32): terms}, instructions=2 * terms + 1,
+        dram_bits=(64 * 8 + 8) / rows, l1_bits=16 * terms, tensor_macs=terms,
+        description="int8 MLP 64-32-10 per image: 74 rows of 32 MACs",
+        assumptions=["baseline mlp8_digits: the 2.4 kB of weights stay on chip (L1 / GPU "
+                     "L2); only the 64-byte image comes from memory and a label goes back"])
+    return Workload(
+        "mlp8_digits", f"int8 MLP 64-{M.HIDDEN}-10 trained on sklearn digits, both layers "
+        f"as GEMV rows of mac8x{terms} ({rows} rows per image), held-out images",
+        make, per_row, in_bits=8 * terms, out_bits=4 / rows, host_bits=4 / rows,
+        n_items=n_images * rows,
+        extra=rows_extra(terms, partial_bits, rows, 64 * 8,
+                         {"mult": M.HIDDEN, "add": M.HIDDEN + 9}, "mlp8_digits"),
+        unit="image", items_per_unit=rows,
+        notes=["mlp8_digits: the gate-energy pattern mix is that of the first layer's rows; "
+               "requantization (32 multiplies), bias adds and the argmax are near-array "
+               "digital ops"])

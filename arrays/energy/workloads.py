@@ -37,6 +37,9 @@ class Instance:
     score: Callable           # (state after the run) -> fraction of items correct
     check: Callable           # (state after a perfect run) -> equals the numpy reference?
     reference_note: str = ""
+    #: (error model, seed) -> accuracy, for workloads whose scoring runs further programs
+    #: with the same errors (the int8 MLP's second layer); None: score the state
+    score_errors: Callable | None = None
 
 
 @dataclass
@@ -211,9 +214,9 @@ WORKLOADS: dict = {w.name: w for w in (
 def _register_ai() -> None:
     """The paper's AI workloads (:mod:`arrays.energy.ai`): one 4096-wide LLM projection per
     token, and the same at batch 64 (where the GPU's batching wins)."""
-    from .ai import gemv_workload
+    from .ai import gemv_workload, mlp8_workload
 
-    for w in (gemv_workload(4096, 4096), gemv_workload(4096, 4096, 64)):
+    for w in (gemv_workload(4096, 4096), gemv_workload(4096, 4096, 64), mlp8_workload()):
         WORKLOADS[w.name] = w
 
 

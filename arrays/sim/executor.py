@@ -25,6 +25,8 @@ from .state import ArrayState
 
 #: Largest number of geometric gaps drawn at once (memory bound).
 _CHUNK_TRIALS = 1 << 23
+#: Most error candidates drawn at once (bounds the error run's memory, ~32 B each).
+_MAX_CANDIDATES = 1 << 22
 
 
 @dataclass
@@ -170,19 +172,30 @@ def run(program: Program, state: ArrayState, *, errors: ErrorModel | None = None
     comp = compile_program(program)
     n = comp.kind.size
     A = state.active_rows
-    if errors is not None and errors.max_rate() > 0:
-        rng = np.random.default_rng(np.random.SeedSequence(int(seed)))
-        ptr, rows, v = draw_candidates(rng, n, A, errors.max_rate())
-        err_gate, err_preset = errors.table(), np.asarray(errors.preset_rates, dtype=float)
-    else:
-        ptr, rows, v = np.zeros(n + 1, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        err_gate, err_preset = np.zeros((len(GATE_IDS), 2 ** MAX_FAN_IN)), np.zeros(2)
     counts = np.zeros((n, 2 ** MAX_FAN_IN), dtype=np.int64)
     flips = np.zeros(n, dtype=np.int64)
     t0 = time.perf_counter()
-    execute(state.bits, state.active, comp.kind, comp.gate_id, comp.value, comp.fan_in,
-            comp.inputs, comp.output, comp.switch_table, bool(count_patterns), counts, ptr,
-            rows, v, err_gate, err_preset, flips)
+    if errors is not None and errors.max_rate() > 0:
+        rng = np.random.default_rng(np.random.SeedSequence(int(seed)))
+        e_max = errors.max_rate()
+        err_gate, err_preset = errors.table(), np.asarray(errors.preset_rates, dtype=float)
+        # candidates cost ~32 B each; draw them per block of steps so memory stays bounded
+        # (a 10^4-gate program on 3*10^4 rows at e ~ 0.4 would need ~4 GB at once)
+        step = n if n * A * e_max <= _MAX_CANDIDATES else \
+            max(1, int(_MAX_CANDIDATES // max(A * e_max, 1.0)))
+        for s0 in range(0, n, step):
+            s1 = min(n, s0 + step)
+            ptr, rows, v = draw_candidates(rng, s1 - s0, A, e_max)
+            execute(state.bits, state.active, comp.kind[s0:s1], comp.gate_id[s0:s1],
+                    comp.value[s0:s1], comp.fan_in[s0:s1], comp.inputs[s0:s1],
+                    comp.output[s0:s1], comp.switch_table, bool(count_patterns),
+                    counts[s0:s1], ptr, rows, v, err_gate, err_preset, flips[s0:s1])
+    else:
+        ptr, rows, v = np.zeros(n + 1, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        err_gate, err_preset = np.zeros((len(GATE_IDS), 2 ** MAX_FAN_IN)), np.zeros(2)
+        execute(state.bits, state.active, comp.kind, comp.gate_id, comp.value, comp.fan_in,
+                comp.inputs, comp.output, comp.switch_table, bool(count_patterns), counts,
+                ptr, rows, v, err_gate, err_preset, flips)
     wall = time.perf_counter() - t0
 
     names = list(GATE_IDS)

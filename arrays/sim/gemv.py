@@ -95,12 +95,15 @@ def reference(w: np.ndarray, x: np.ndarray) -> np.ndarray:
 class GemvInstance:
     """Rows of one token's ``y = W x`` laid out on a simulated array (module docstring).
 
-    ``w``: (n, K) int8 values (any integers in [-128, 127]), ``x``: (K,) int8.
+    ``w``: (n, K) int8 values (any integers in [-128, 127]), ``x``: (K,) int8 or (B, K) for
+    a batch of B vectors (rows ordered token, output, chunk).
     """
 
     def __init__(self, w, x, cols: int, terms: int | None = None):
         w, x = np.asarray(w, dtype=np.int64), np.asarray(x, dtype=np.int64)
-        if w.ndim != 2 or x.shape != (w.shape[1],):
+        self.batched = x.ndim == 2
+        x2 = x if self.batched else x[None, :]
+        if w.ndim != 2 or x2.ndim != 2 or x2.shape[1] != w.shape[1]:
             raise ParameterError(f"GEMV shapes W {w.shape} and x {x.shape} do not match")
         for name, a in (("weight", w), ("activation", x)):
             if a.size and (a.min() < -128 or a.max() > 127):
@@ -111,12 +114,14 @@ class GemvInstance:
         self.chunks = self.k // self.terms
         self.kernel = build(f"mac8x{self.terms}")
         self.program = self.kernel.program
-        rows = self.n * self.chunks
+        nb = x2.shape[0]
+        rows = nb * self.n * self.chunks
         check_memory(rows, cols, f"GEMV {self.n}x{self.k}",
-                     instance_bytes(self.n, self.k, cols))
-        self.w, self.x = w, x
-        wu = (w + OFFSET).reshape(rows, self.terms)           # row r = (output, chunk)
-        xu = np.tile((x + OFFSET).reshape(self.chunks, self.terms), (self.n, 1))
+                     nb * instance_bytes(self.n, self.k, cols))
+        self.w, self.x = w, x2
+        wu = np.tile((w + OFFSET).reshape(self.n * self.chunks, self.terms), (nb, 1))
+        xu = np.repeat((x2 + OFFSET).reshape(nb, self.chunks, self.terms), self.n,
+                       axis=0).reshape(rows, self.terms)
         self.state = ArrayState(rows, cols)
         for j in range(self.terms):
             self.state.write_uint(self.program.operands[f"a{j}"], wu[:, j].astype(np.uint64))
@@ -129,8 +134,8 @@ class GemvInstance:
     def outputs(self, state: ArrayState) -> np.ndarray:
         """y (int32) from the rows' partial sums after a run: the exact digital reduction."""
         part = state.read_uint(self.program.results["dot"]).astype(np.int64)
-        s_uu = part.reshape(self.n, self.chunks).sum(axis=1)
-        sw = (self.w + OFFSET).sum(axis=1)
-        sx = int((self.x + OFFSET).sum())
-        y = s_uu - OFFSET * sx - OFFSET * sw + OFFSET * OFFSET * self.k
-        return y.astype(np.int32)
+        s_uu = part.reshape(-1, self.n, self.chunks).sum(axis=2)
+        sw = (self.w + OFFSET).sum(axis=1)[None, :]
+        sx = (self.x + OFFSET).sum(axis=1)[:, None]
+        y = (s_uu - OFFSET * sx - OFFSET * sw + OFFSET * OFFSET * self.k).astype(np.int32)
+        return y if self.batched else y[0]
