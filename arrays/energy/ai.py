@@ -154,7 +154,7 @@ def gemv_workload(n: int, k: int, batch: int = 1, cols: int = DEFAULT_COLS):
         make, _baseline_work(n, k, batch, terms), in_bits=8 * terms,
         out_bits=32 * terms / k, host_bits=32 * terms / k,
         n_items=batch * n * chunks, extra=gemv_extra(n, k, batch, terms, partial_bits),
-        unit="token", items_per_unit=n * chunks,
+        unit="token", items_per_unit=n * chunks, link_bits_per_unit=8 * k + 32 * n,
         notes=[f"full-size counts are exact: the same mac8x{terms} program per row; the "
                "gate energies' input-pattern mix comes from the sampled rows (random int8)"])
 
@@ -229,7 +229,7 @@ def mlp8_workload(n_images: int = DEFAULT_IMAGES, cols: int = DEFAULT_COLS):
         n_items=n_images * rows,
         extra=rows_extra(terms, partial_bits, rows, 64 * 8,
                          {"mult": M.HIDDEN, "add": M.HIDDEN + 9}, "mlp8_digits"),
-        unit="image", items_per_unit=rows,
+        unit="image", items_per_unit=rows, link_bits_per_unit=64 * 8 + 4,
         notes=["mlp8_digits: the gate-energy pattern mix is that of the first layer's rows; "
                "requantization (32 multiplies), bias adds and the argmax are near-array "
                "digital ops"])

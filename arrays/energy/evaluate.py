@@ -30,7 +30,7 @@ from .workloads import Workload, get_workload
 
 HEADLINE_SCENARIO = "resident"
 HEADLINE_BASELINE = "cpu_ddr4_45nm"
-DEFAULT_BASELINES = ("cpu_ddr4_45nm", "near_memory_hbm2", "near_memory_16nm")
+DEFAULT_BASELINES = ("cpu_ddr4_45nm", "near_memory_hbm2", "near_memory_16nm", "gpu_h100_sxm")
 #: Largest accuracy loss (absolute) to device errors for a configuration to count as working.
 ACCURACY_TOLERANCE = 0.01
 

@@ -60,6 +60,7 @@ class Workload:
     extra: Callable | None = None
     unit: str = "item"          # what the report quotes energy per (item, token, image)
     items_per_unit: float = 1.0
+    link_bits_per_unit: float = 0.0   # bits a hybrid GPU link carries per unit (in + out)
 
     def out_bits_for(self, scenario: str) -> float:
         return self.out_bits if scenario == "streamed" else self.host_bits

@@ -1,0 +1,161 @@
+"""Report section "The paper's targeted workloads": LLM-decode GEMV, batched GEMM and an int8
+MLP on digital CRAM, the GPU alone and the hybrid MRAM + GPU system.
+
+Per workload and per token (or image): energy and latency of CRAM (weights resident), the
+GPU (:mod:`arrays.energy.gpu`), the hybrid (:mod:`arrays.energy.hybrid`) and the processor
+baselines; the GPU / CRAM energy ratio and which of the paper's bands (2-5x early, 10-30x
+hybrid, ~50x mature, from data/claims) it lands in, under the shipped device and under the
+maturity scenarios; accuracy where a real model exists (mlp8_digits), else null with the
+reason. A ratio from gates that fail at their operating points is marked as such: it is the
+energy of an array that computes wrong results.
+"""
+from __future__ import annotations
+
+import math
+
+from ..energy.gpu import is_gpu, ridge_batch
+from ..energy.hybrid import hybrid_ledger, load_hybrid
+
+
+def _fmt(x, unit="", digits=3):
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    return f"{x:.{digits}g}{(' ' + unit) if unit else ''}"
+
+
+def band_of(ratio) -> str:
+    """Which claim band (data/claims) an energy ratio falls in, in words."""
+    from .sections import _bands
+
+    if ratio is None:
+        return "pending"
+    b = _bands()
+    (e_lo, e_hi), (h_lo, h_hi), (m_lo, m_hi) = (b["early_2_5x"], b["hybrid_10_30x"],
+                                                b["mature_50x"])
+    if ratio < 1.0:
+        return "none: CRAM uses more energy than the baseline"
+    if ratio < e_lo:
+        return f"none: below the early band ({e_lo:g}-{e_hi:g}x)"
+    for lo, hi, name in ((m_lo, m_hi, "mature"), (h_lo, h_hi, "hybrid"),
+                         (e_lo, e_hi, "early")):
+        if lo <= ratio <= hi:
+            return f"{name} ({lo:g}-{hi:g}x)"
+    if ratio > m_hi:
+        return f"above every band (> {m_hi:g}x)"
+    return "between bands"
+
+
+def is_ai(result) -> bool:
+    return getattr(result.workload, "unit", "item") != "item"
+
+
+def _accuracy(r) -> tuple:
+    if r.name.startswith("mlp8"):
+        if r.accuracy_errors is None:
+            return None, r.error_note or "no error model"
+        return r.accuracy_errors, "held-out digits images, gate errors injected"
+    return None, ("no trained model: random int8 weights and activations; the fraction of "
+                  f"sampled outputs exactly right with gate errors is "
+                  f"{_fmt(r.accuracy_errors)}")
+
+
+def _gpu(setup):
+    return next((b for b in setup.baselines if is_gpu(b)), None)
+
+
+def workload_entry(r, setup, scenario_rows=()) -> dict:
+    """The JSON entry of one AI workload (module docstring)."""
+    gpu = _gpu(setup)
+    units = r.workload.n_items / r.workload.items_per_unit
+    c = r.cram["resident"]
+    ok = not c.pending
+    acc, why = _accuracy(r)
+    out = {"name": r.name, "unit": r.workload.unit, "units": units,
+           "cram_energy": c.energy / units if ok else None,
+           "cram_latency": c.latency if ok else None,
+           "accuracy": acc, "accuracy_reason": why,
+           "accuracy_perfect": r.accuracy_perfect,
+           "computes_correctly": r.computes_correctly,
+           "by_baseline": {}}
+    for b in r.baseline:
+        q = r.ratio("resident", b)
+        out["by_baseline"][b] = {"energy": r.baseline[b].energy / units,
+                                 "latency": r.baseline[b].latency,
+                                 "energy_ratio": q["energy_ratio"], "speedup": q["speedup"]}
+    if gpu is None:
+        out.update(baseline=None, baseline_energy=None, energy_ratio=None, speedup=None,
+                   band="pending: no GPU baseline card in this run")
+        return out
+    g = out["by_baseline"][gpu.name]
+    out.update(baseline=gpu.name, baseline_energy=g["energy"], baseline_latency=g["latency"],
+               energy_ratio=g["energy_ratio"], speedup=g["speedup"],
+               gpu_bound=r.baseline[gpu.name].structure.get("bound"),
+               band=band_of(g["energy_ratio"]) + ("" if r.computes_correctly else
+                                                   " (gates fail: results wrong)"))
+    h = hybrid_ledger(r, gpu, load_hybrid())
+    out["hybrid"] = {"energy": h.energy / units if ok else None,
+                     "latency": h.latency if ok else None,
+                     "energy_ratio": g["energy"] * units / h.energy if ok and h.energy else None,
+                     "speedup": g["latency"] / h.latency if ok and h.latency else None,
+                     "items": {i.key: i.energy / units for i in h.items}}
+    out["hybrid"]["band"] = band_of(out["hybrid"]["energy_ratio"])
+    out["scenarios"] = [
+        {"scenario": s["scenario"], "claim": s["claim"],
+         "energy_ratio": s["energy_ratio_by_baseline"].get(gpu.name),
+         "band": band_of(s["energy_ratio_by_baseline"].get(gpu.name)),
+         "accuracy": s["accuracy"], "computes_correctly": s["computes_correctly"]}
+        for s in scenario_rows if s["workload"] == r.name]
+    return out
+
+
+def ai_study(results, setup, scenarios: dict | None = None) -> dict:
+    rows = (scenarios or {}).get("rows", ())
+    entries = [workload_entry(r, setup, rows) for r in results if is_ai(r)]
+    gpu = _gpu(setup)
+    return {"workloads": entries, "gpu": gpu.name if gpu else None,
+            "ridge_batch": ridge_batch(gpu) if gpu else None,
+            "hybrid": load_hybrid().name}
+
+
+def ai_markdown(study: dict) -> list:
+    L = ["## The paper's targeted workloads", "",
+         "The paper names deep-learning inference, matrix-vector products in particular, as "
+         "MRAM's target, and the GPU's memory bandwidth as the bottleneck it attacks. "
+         "`gemv8_4096x4096` is one 4096-wide projection of an LLM decode step (int8 weights "
+         "x int8 activations, int32 sums; weights resident in the arrays, activations "
+         "written next to every weight chunk); `_b64` is the same at a batch of 64 tokens "
+         "(the GPU reads its weights once per batch); `mlp8_digits` is a trained int8 MLP. "
+         "CRAM rows are simulated bit-accurately on a sample; the full-size counts are exact "
+         "(the same row program everywhere).", ""]
+    if not study["workloads"]:
+        return L + ["No AI workload in this run.", ""]
+    if study["gpu"] is None:
+        return L + ["pending: no GPU baseline card in this run (add `--baseline "
+                    "gpu_h100_sxm`).", ""]
+    L += [f"GPU: `{study['gpu']}` (roofline: compute-bound above a batch of "
+          f"{study['ridge_batch']:.0f} tokens); hybrid: `{study['hybrid']}`.", "",
+          "| workload | per | CRAM J | GPU J | hybrid J | GPU/CRAM | band | GPU/hybrid "
+          "| speedup vs GPU | accuracy |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for w in study["workloads"]:
+        h = w.get("hybrid") or {}
+        acc = _fmt(w["accuracy"]) if w["accuracy"] is not None else "n/a"
+        L.append(f"| {w['name']} | {w['unit']} | {_fmt(w['cram_energy'])} | "
+                 f"{_fmt(w['baseline_energy'])} | {_fmt(h.get('energy'))} | "
+                 f"{_fmt(w['energy_ratio'])} | {w['band']} | {_fmt(h.get('energy_ratio'))} | "
+                 f"{_fmt(w['speedup'])} | {acc} |")
+    L += ["", "Accuracy: " + "; ".join(f"{w['name']}: {w['accuracy_reason']}"
+                                        for w in study["workloads"]) + ".", ""]
+    sc = [(w["name"], s) for w in study["workloads"] for s in w.get("scenarios", [])]
+    if sc:
+        L += ["Under the maturity scenarios (GPU / CRAM energy per token or image):", "",
+              "| workload | scenario | GPU/CRAM | band | computes correctly |",
+              "|---|---|---|---|---|"]
+        L += [f"| {n} | {s['scenario']} | {_fmt(s['energy_ratio'])} | {s['band']} | "
+              f"{'yes' if s['computes_correctly'] else 'no'} |" for n, s in sc]
+        L.append("")
+    L += ["Why: the GPU at batch 1 is memory-bound and pays HBM access plus static power "
+          "for each weight byte once per token; CRAM never moves the weights but writes "
+          "each activation next to every weight chunk and runs thousands of gate and "
+          "preset cycles per row, each switching MTJs. Batching divides the GPU's weight "
+          "traffic by B and leaves CRAM's cost per token unchanged.", ""]
+    return L
