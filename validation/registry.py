@@ -25,7 +25,7 @@ CASE_MODULES = ["validation.cases_llg", "validation.cases_switching", "validatio
                 "validation.cases_tables", "validation.cases_fp", "validation.cases_arrays",
                 "validation.cases_crossbar", "validation.cases_memtech",
                 "validation.cases_absolute", "validation.cases_micromag",
-                "validation.cases_gates"]
+                "validation.cases_gates", "validation.cases_ai"]
 
 
 @dataclass
