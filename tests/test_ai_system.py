@@ -1,0 +1,97 @@
+"""AI workloads beyond the GEMV kernel: the int8 MLP, the hybrid MRAM + GPU ledger and the
+GEMV items outside the row program, each by hand from the cards; the claim bands."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from arrays.energy.ai import rows_extra
+from arrays.energy.baseline import load_baseline
+from arrays.energy.hybrid import hybrid_ledger, load_hybrid
+from arrays.energy.ledger import Ledger, load_peripherals
+from arrays.study.ai_section import band_of
+
+
+def test_bands_from_the_claims_card():
+    # data/claims/published.toml: early 2-5x, hybrid 10-30x, mature 25-100x
+    assert band_of(0.5).startswith("none: CRAM uses more")
+    assert band_of(1.5).startswith("none: below the early band")
+    assert band_of(3.0).startswith("early")
+    assert band_of(20.0).startswith("hybrid")
+    assert band_of(50.0).startswith("mature")
+    assert band_of(7.0) == "between bands"
+    assert band_of(500.0).startswith("above every band")
+    assert band_of(None) == "pending"
+
+
+def _cram_ledger():
+    led = Ledger("CRAM", "w")
+    led.add("gate_mtj", "gates", "cell", 1e-6)
+    led.add("activation_io", "host I/O", "data movement", 5e-7)     # replaced by the link
+    led.add("data_out_io", "host I/O out", "data movement", 2e-7)   # replaced by the link
+    led.add_latency("gate_cycles", "gates", 1e-3)
+    led.add_latency("data_out", "host out", 1e-6)                   # replaced by the link
+    return led
+
+
+def test_hybrid_ledger_by_hand():
+    card, gpu = load_hybrid(), load_baseline("gpu_h100_sxm")
+    wl = SimpleNamespace(name="w", n_items=256, items_per_unit=128, link_bits_per_unit=1000.0)
+    res = SimpleNamespace(workload=wl, cram={"resident": _cram_ledger()})
+    h = hybrid_ledger(res, gpu, card)
+    bits = 1000.0 * 2                                    # two tokens
+    t = 1e-3 + bits / 8 / 450e9                          # gate cycles + link transfer
+    assert h.latency == pytest.approx(t)
+    assert h.energy == pytest.approx(1e-6 + bits * 1.3e-12 + 70.0 * t)
+    assert not {"activation_io", "data_out_io"} & {i.key for i in h.items}
+
+
+def test_gemv_items_outside_the_program_by_hand():
+    per = load_peripherals()
+    setup = SimpleNamespace(periphery=per, costs=SimpleNamespace(writes={}))
+    led = Ledger("CRAM", "w")
+    led.structure = {"rounds": 3}
+    terms, partial, rows_per_token, n_items = 32, 21, 4096 * 128, 2 * 4096 * 128
+    rows_extra(terms, partial, rows_per_token, 8 * 4096)(led, setup, "resident", n_items)
+    e = {i.key: i.energy for i in led.items}
+    assert e["activation_writes"] == pytest.approx(8 * 32 * n_items * 1.0e-12)
+    assert e["activation_io"] == pytest.approx(2 * 8 * 4096 * 17.4e-12)
+    assert e["partial_readout"] == pytest.approx(21 * n_items * 0.3e-12)
+    assert e["reduction_adds"] == pytest.approx(n_items * 0.1e-12)   # Horowitz 32-bit add
+    assert any("write" in p for p in led.pending)        # no write latency without circuits
+
+
+def test_mlp8_trained_int8_and_bit_exact_on_cram():
+    from arrays.sim import mlp8
+    from arrays.sim.executor import run
+
+    model = mlp8.train()
+    _, x, _, y = mlp8.load_data()
+    acc = float(np.mean(model.predict(x) == y))
+    # 450 held-out images: an int8 MLP on digits reaches ~97 %; the float net within 2 points
+    assert acc > 0.94 and abs(acc - model.float_test_accuracy) < 0.02
+    assert model.w1.min() >= -127 and model.w1.max() <= 127
+    labels, rows = mlp8.cram_predict(model, x[:40], 1024, lambda p, s: run(p, s))
+    assert rows == 2 * 32 + 10 and np.array_equal(labels, model.predict(x[:40]))
+
+
+def test_mlp8_errors_lower_accuracy_statistically():
+    """Uniform gate errors at 1e-3 on ~12k gates per row corrupt nearly every row: the
+    accuracy must fall to chance level (10 %, 4.5-sigma band over 100 images)."""
+    from arrays.sim import mlp8
+    from arrays.sim.executor import ErrorModel, run
+
+    model = mlp8.train()
+    _, x, _, y = mlp8.load_data()
+    em = ErrorModel.uniform(1e-3)
+    labels, _ = mlp8.cram_predict(model, x[:100], 1024,
+                                  lambda p, s: run(p, s, errors=em, seed=3))
+    acc = float(np.mean(labels == y[:100]))
+    sigma = (0.1 * 0.9 / 100) ** 0.5
+    assert acc < 0.1 + 4.5 * sigma
+    # at 1e-9 the expected number of failures over 100 images x 74 rows x ~12k gates is
+    # ~1e-2: the labels are those of the perfect run
+    em = ErrorModel.uniform(1e-9)
+    labels, _ = mlp8.cram_predict(model, x[:100], 1024,
+                                  lambda p, s: run(p, s, errors=em, seed=3))
+    assert np.mean(labels == model.predict(x[:100])) >= 0.99
