@@ -149,3 +149,12 @@ def test_cli_gemv_small_instance_and_refusals():
         r = cli(*args)
         assert r.returncode == 2 and what in r.stderr and "Traceback" not in r.stderr, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_gemv_batch_of_vectors():
+    rng = np.random.default_rng(11)
+    w, xs = random_int8(rng, (4, 96)), random_int8(rng, (3, 96))
+    g = GemvInstance(w, xs, 1024)
+    st = g.state.copy()
+    run(g.program, st)
+    assert np.array_equal(g.outputs(st), (xs @ w.T).astype(np.int32))

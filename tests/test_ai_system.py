@@ -95,3 +95,23 @@ def test_mlp8_errors_lower_accuracy_statistically():
     labels, _ = mlp8.cram_predict(model, x[:100], 1024,
                                   lambda p, s: run(p, s, errors=em, seed=3))
     assert np.mean(labels == model.predict(x[:100])) >= 0.99
+
+
+def test_other_engines_per_token_by_hand():
+    from arrays.study.ai_section import tech_rows
+
+    led = Ledger("CRAM", "w")
+    led.add("activation_io", "io in", "data movement", 4e-7)
+    led.add("data_out_io", "io out", "data movement", 2e-7)
+    led.add("activation_writes", "cram only", "data movement", 9.0)   # not shared
+    wl = SimpleNamespace(n_items=2 * 128, items_per_unit=128,
+                         baseline=SimpleNamespace(tensor_macs=32))
+    res = SimpleNamespace(workload=wl, cram={"resident": led})
+    memtech = {"cards": {"reram": {"mvm.energy_per_mac": {"value": 37.6e-15}}}}
+    crossbar = {"headline": {"energy_total": 1e-9}}
+    rows = {r["engine"]: r["energy"] for r in tech_rows(res, memtech, crossbar)}
+    host = (4e-7 + 2e-7) / 2                              # per token, two tokens
+    macs = 128 * 32                                       # int8 MACs per token
+    assert rows["reram MVM macro (card)"] == pytest.approx(macs * 64 * 37.6e-15 + host)
+    assert rows["analog MRAM crossbar (our model)"] == pytest.approx(
+        macs * 64 * 1e-9 / (64 * 128 + 128 * 10) + host)

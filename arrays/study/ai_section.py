@@ -108,9 +108,50 @@ def workload_entry(r, setup, scenario_rows=()) -> dict:
     return out
 
 
-def ai_study(results, setup, scenarios: dict | None = None) -> dict:
+#: one int8 x int8 MAC as 1-bit MACs: bit-serial activations (8) x bit-sliced weights (8)
+#: (the ISAAC scheme, Shafiee et al., ISCA 2016), for engines quoted per 1-bit MAC
+BIT_MACS_PER_INT8_MAC = 64
+#: the analog crossbar section's network (digits BNN 64-128-10): its 1-bit MACs
+CROSSBAR_BNN_MACS = 64 * 128 + 128 * 10
+#: host-interface items of the CRAM ledger every engine pays the same way
+HOST_ITEMS = ("activation_io", "data_out_io")
+
+
+def tech_rows(r, memtech: dict | None, crossbar: dict | None) -> list:
+    """The same GEMV / MLP per token or image on the other engines: each memory
+    technology's MVM macro (data/memtech, energy per 1-bit MAC x 64 per int8 MAC) and our
+    analog MRAM crossbar (its digits-BNN energy per 1-bit MAC, tiles and ADCs included,
+    x 64), plus the same host-interface items as the CRAM ledger."""
+    c = r.cram["resident"]
+    units = r.workload.n_items / r.workload.items_per_unit
+    host = sum(i.energy for i in c.items if i.key in HOST_ITEMS) / units
+    macs = r.workload.n_items * r.workload.baseline.tensor_macs / units
+    out = []
+    for t, card in sorted(((memtech or {}).get("cards") or {}).items()):
+        e = (card.get("mvm.energy_per_mac") or {}).get("value")
+        if e:
+            out.append({"engine": f"{t} MVM macro (card)", "energy": macs *
+                        BIT_MACS_PER_INT8_MAC * e + host, "host": host})
+    e_cb = ((crossbar or {}).get("headline") or {}).get("energy_total")
+    if e_cb:
+        out.append({"engine": "analog MRAM crossbar (our model)", "energy": macs *
+                    BIT_MACS_PER_INT8_MAC * e_cb / CROSSBAR_BNN_MACS + host, "host": host})
+    return out
+
+
+def ai_study(results, setup, scenarios: dict | None = None, memtech: dict | None = None,
+             crossbar: dict | None = None) -> dict:
     rows = (scenarios or {}).get("rows", ())
-    entries = [workload_entry(r, setup, rows) for r in results if is_ai(r)]
+    entries = []
+    for r in results:
+        if not is_ai(r):
+            continue
+        e = workload_entry(r, setup, rows)
+        if e.get("baseline_energy") and not r.cram["resident"].pending:
+            e["engines"] = [{**t, "energy_ratio": e["baseline_energy"] / t["energy"],
+                             "band": band_of(e["baseline_energy"] / t["energy"])}
+                            for t in tech_rows(r, memtech, crossbar)]
+        entries.append(e)
     gpu = _gpu(setup)
     return {"workloads": entries, "gpu": gpu.name if gpu else None,
             "ridge_batch": ridge_batch(gpu) if gpu else None,
@@ -145,6 +186,14 @@ def ai_markdown(study: dict) -> list:
                  f"{_fmt(w['speedup'])} | {acc} |")
     L += ["", "Accuracy: " + "; ".join(f"{w['name']}: {w['accuracy_reason']}"
                                         for w in study["workloads"]) + ".", ""]
+    eng = [(w["name"], w["unit"], t) for w in study["workloads"] for t in w.get("engines", [])]
+    if eng:
+        L += ["The same question on the other engines (energy per token or image; an int8 "
+              "MAC as 64 one-bit MACs; the same host-interface items as CRAM):", "",
+              "| workload | engine | J per unit | GPU / engine | band |", "|---|---|---|---|---|"]
+        L += [f"| {n} | {t['engine']} | {_fmt(t['energy'])} | {_fmt(t['energy_ratio'])} | "
+              f"{t['band']} |" for n, u, t in eng]
+        L.append("")
     sc = [(w["name"], s) for w in study["workloads"] for s in w.get("scenarios", [])]
     if sc:
         L += ["Under the maturity scenarios (GPU / CRAM energy per token or image):", "",
