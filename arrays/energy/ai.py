@@ -39,6 +39,8 @@ GEMV_PATTERN = re.compile(r"gemv8_(\d+)x(\d+)(?:_b(\d+))?")
 #: Default array columns the row program must fit (the peripherals card's cols).
 DEFAULT_COLS = 1024
 REDUCTION_CARD = "cpu_ddr4_45nm"
+#: Outputs of a large GEMV simulated bit-accurately per evaluation (x K / k rows each).
+SAMPLE_OUTPUTS = 4
 #: Images per mlp8_digits workload (a stream of 2^20, as the other workloads' items).
 DEFAULT_IMAGES = 1 << 20
 
@@ -137,7 +139,9 @@ def gemv_workload(n: int, k: int, batch: int = 1, cols: int = DEFAULT_COLS):
     partial_bits = len(G.build(f"mac8x{terms}").program.results["dot"])
 
     def make(rows: int, cols_: int, seed: int) -> Instance:
-        outputs = max(1, min(n, rows // chunks))       # a sample of whole outputs
+        # a sample of whole outputs: enough rows for the gate-pattern mix (>= 10^5 gate
+        # evaluations per gate type), few enough that the error run stays cheap
+        outputs = max(1, min(n, rows // chunks, SAMPLE_OUTPUTS))
         rng = np.random.default_rng(seed)
         w, x = G.random_int8(rng, (outputs, k)), G.random_int8(rng, k)
         inst = G.GemvInstance(w, x, cols_, terms)
