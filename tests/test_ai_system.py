@@ -14,7 +14,7 @@ from arrays.study.ai_section import band_of
 
 def test_bands_from_the_claims_card():
     # data/claims/published.toml: early 2-5x, hybrid 10-30x, mature 25-100x
-    assert band_of(0.5).startswith("none: CRAM uses more")
+    assert band_of(0.5).startswith("none: more energy")
     assert band_of(1.5).startswith("none: below the early band")
     assert band_of(3.0).startswith("early")
     assert band_of(20.0).startswith("hybrid")

@@ -33,7 +33,7 @@ def band_of(ratio) -> str:
     (e_lo, e_hi), (h_lo, h_hi), (m_lo, m_hi) = (b["early_2_5x"], b["hybrid_10_30x"],
                                                 b["mature_50x"])
     if ratio < 1.0:
-        return "none: CRAM uses more energy than the baseline"
+        return "none: more energy than the baseline"
     if ratio < e_lo:
         return f"none: below the early band ({e_lo:g}-{e_hi:g}x)"
     for lo, hi, name in ((m_lo, m_hi, "mature"), (h_lo, h_hi, "hybrid"),
@@ -158,7 +158,28 @@ def ai_study(results, setup, scenarios: dict | None = None, memtech: dict | None
             "hybrid": load_hybrid().name}
 
 
-def ai_markdown(study: dict) -> list:
+def plot_ai(study: dict, out):
+    """Energy per token / image: CRAM, GPU, hybrid and the other engines (log bars);
+    None when there is nothing to draw."""
+    from .plots import plot_bars
+
+    ws = [w for w in study["workloads"] if w.get("baseline_energy")]
+    if not ws:
+        return None
+    series = {"CRAM (digital)": [w["cram_energy"] for w in ws],
+              study["gpu"]: [w["baseline_energy"] for w in ws],
+              "hybrid MRAM + GPU": [(w.get("hybrid") or {}).get("energy") for w in ws]}
+    for w in ws:
+        for t in w.get("engines", []):
+            series.setdefault(t["engine"], [None] * len(ws))
+    for i, w in enumerate(ws):
+        for t in w.get("engines", []):
+            series[t["engine"]][i] = t["energy"]
+    return plot_bars([f"{w['name']}\n(per {w['unit']})" for w in ws], series, out,
+                     "energy per token / image (J)", "the paper's targeted workloads")
+
+
+def ai_markdown(study: dict, fig=None) -> list:
     L = ["## The paper's targeted workloads", "",
          "The paper names deep-learning inference, matrix-vector products in particular, as "
          "MRAM's target, and the GPU's memory bandwidth as the bottleneck it attacks. "
@@ -184,6 +205,8 @@ def ai_markdown(study: dict) -> list:
                  f"{_fmt(w['baseline_energy'])} | {_fmt(h.get('energy'))} | "
                  f"{_fmt(w['energy_ratio'])} | {w['band']} | {_fmt(h.get('energy_ratio'))} | "
                  f"{_fmt(w['speedup'])} | {acc} |")
+    if fig:
+        L += ["", f"![energy per token or image]({fig.name})"]
     L += ["", "Accuracy: " + "; ".join(f"{w['name']}: {w['accuracy_reason']}"
                                         for w in study["workloads"]) + ".", ""]
     eng = [(w["name"], w["unit"], t) for w in study["workloads"] for t in w.get("engines", [])]
