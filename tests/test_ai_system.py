@@ -115,3 +115,23 @@ def test_other_engines_per_token_by_hand():
     assert rows["reram MVM macro (card)"] == pytest.approx(macs * 64 * 37.6e-15 + host)
     assert rows["analog MRAM crossbar (our model)"] == pytest.approx(
         macs * 64 * 1e-9 / (64 * 128 + 128 * 10) + host)
+
+
+def test_batch_sweep_gpu_by_hand():
+    from arrays.study.ai_section import BATCHES, batch_sweep
+
+    led = Ledger("CRAM", "gemv8_4096x4096")
+    led.add("gate_mtj", "gates", "cell", 2e-3)                      # J for one token
+    wl = SimpleNamespace(n_items=4096 * 128, items_per_unit=4096 * 128)
+    res = SimpleNamespace(name="gemv8_4096x4096", workload=wl, cram={"resident": led})
+    gpu = load_baseline("gpu_h100_sxm")
+    rows = batch_sweep(res, gpu)
+    assert [r["batch"] for r in rows] == list(BATCHES)
+    for r in rows:
+        b = r["batch"]
+        byts = 4096 * 4096 + b * (4096 + 4 * 4096)
+        t = max(2 * 4096 ** 2 * b / 1979e12, byts / 3.35e12)
+        e = (2 * 4096 ** 2 * b * gpu["compute.int8_op_energy"] + 8 * byts * 3.9e-12
+             + 70.0 * t) / b
+        assert r["gpu_energy"] == pytest.approx(e) and r["cram_energy"] == 2e-3
+        assert r["energy_ratio"] == pytest.approx(e / 2e-3)

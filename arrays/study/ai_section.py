@@ -139,6 +139,33 @@ def tech_rows(r, memtech: dict | None, crossbar: dict | None) -> list:
     return out
 
 
+BATCHES = (1, 8, 64, 256, 1024, 4096)
+
+
+def batch_sweep(r, gpu) -> list:
+    """GPU vs CRAM energy per token over the batch size for a ``gemv8_<N>x<K>`` result: the
+    GPU's roofline ledger at each B (:mod:`arrays.energy.gpu`); CRAM's per-token cost is the
+    same at every B (the weights never move; each token is its own set of rows)."""
+    from ..energy.ai import gemv_workload, parse_gemv
+    from ..energy.baseline import baseline_ledger
+
+    shape = parse_gemv(r.name)
+    c = r.cram["resident"]
+    if shape is None or gpu is None or c.pending:
+        return []
+    n, k, b0 = shape
+    cram = c.energy / (r.workload.n_items / r.workload.items_per_unit)
+    out = []
+    for b in BATCHES:
+        wl = gemv_workload(n, k, b)
+        led = baseline_ledger(wl.name, wl.baseline, wl.n_items, gpu)
+        e = led.energy / b
+        out.append({"batch": b, "gpu_energy": e, "gpu_latency": led.latency,
+                    "gpu_bound": led.structure["bound"], "cram_energy": cram,
+                    "energy_ratio": e / cram, "band": band_of(e / cram)})
+    return out
+
+
 def ai_study(results, setup, scenarios: dict | None = None, memtech: dict | None = None,
              crossbar: dict | None = None) -> dict:
     rows = (scenarios or {}).get("rows", ())
@@ -151,6 +178,7 @@ def ai_study(results, setup, scenarios: dict | None = None, memtech: dict | None
             e["engines"] = [{**t, "energy_ratio": e["baseline_energy"] / t["energy"],
                              "band": band_of(e["baseline_energy"] / t["energy"])}
                             for t in tech_rows(r, memtech, crossbar)]
+        e["batch_sweep"] = batch_sweep(r, _gpu(setup))
         entries.append(e)
     gpu = _gpu(setup)
     return {"workloads": entries, "gpu": gpu.name if gpu else None,
@@ -185,8 +213,8 @@ def ai_markdown(study: dict, fig=None) -> list:
          "MRAM's target, and the GPU's memory bandwidth as the bottleneck it attacks. "
          "`gemv8_4096x4096` is one 4096-wide projection of an LLM decode step (int8 weights "
          "x int8 activations, int32 sums; weights resident in the arrays, activations "
-         "written next to every weight chunk); `_b64` is the same at a batch of 64 tokens "
-         "(the GPU reads its weights once per batch); `mlp8_digits` is a trained int8 MLP. "
+         "written next to every weight chunk), swept over the batch size (the GPU reads its "
+         "weights once per batch); `mlp8_digits` is a trained int8 MLP. "
          "CRAM rows are simulated bit-accurately on a sample; the full-size counts are exact "
          "(the same row program everywhere).", ""]
     if not study["workloads"]:
@@ -217,6 +245,16 @@ def ai_markdown(study: dict, fig=None) -> list:
         L += [f"| {n} | {t['engine']} | {_fmt(t['energy'])} | {_fmt(t['energy_ratio'])} | "
               f"{t['band']} |" for n, u, t in eng]
         L.append("")
+    for w in study["workloads"]:
+        if w.get("batch_sweep"):
+            L += [f"`{w['name']}` over the batch size (GPU energy per token from its roofline; "
+                  "CRAM's per token does not change):", "",
+                  "| batch | GPU J/token | GPU bound | CRAM J/token | GPU/CRAM | band |",
+                  "|---|---|---|---|---|---|"]
+            L += [f"| {b['batch']} | {_fmt(b['gpu_energy'])} | {b['gpu_bound']} | "
+                  f"{_fmt(b['cram_energy'])} | {_fmt(b['energy_ratio'])} | {b['band']} |"
+                  for b in w["batch_sweep"]]
+            L.append("")
     sc = [(w["name"], s) for w in study["workloads"] for s in w.get("scenarios", [])]
     if sc:
         L += ["Under the maturity scenarios (GPU / CRAM energy per token or image):", "",
