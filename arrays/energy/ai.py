@@ -135,7 +135,7 @@ def rows_extra(terms, partial_bits, rows_per_unit, io_bits_per_unit, digital_ops
 
 def gemv_workload(n: int, k: int, batch: int = 1, cols: int = DEFAULT_COLS):
     """The ``gemv8_<N>x<K>[_b<B>]`` workload (module docstring)."""
-    from .workloads import Instance, Workload
+    from .workload_types import Instance, Workload
 
     G.check_shape(n, k, batch)
     terms = G.terms_per_row(k, cols)
@@ -189,8 +189,8 @@ def check_batch(batch) -> int:
 def mlp8_workload(n_images: int = DEFAULT_IMAGES, cols: int = DEFAULT_COLS):
     """``mlp8_digits``: the int8 MLP of :mod:`arrays.sim.mlp8` on CRAM GEMV rows."""
     from ..sim import mlp8 as M
-    from ..sim.executor import ErrorModel, run
-    from .workloads import Instance, Workload
+    from ..sim.executor import run
+    from .workload_types import Instance, Workload
 
     terms = G.terms_per_row(M.HIDDEN, cols)
     rows = 64 // G.terms_per_row(64, cols) * M.HIDDEN + M.HIDDEN // terms * 10
