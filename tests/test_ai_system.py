@@ -135,3 +135,14 @@ def test_batch_sweep_gpu_by_hand():
              + 70.0 * t) / b
         assert r["gpu_energy"] == pytest.approx(e) and r["cram_energy"] == 2e-3
         assert r["energy_ratio"] == pytest.approx(e / 2e-3)
+
+
+def test_resident_weights_fit_one_die_by_hand():
+    from arrays.energy.ai import dies_needed
+    from arrays.energy.system import load_system
+
+    setup = SimpleNamespace(cols=1024, rows=16, system=load_system())
+    d = dies_needed(4096, 4096, setup)
+    # 4096 x 4096 / 32 terms per row = 524288 rows = 32768 arrays of 16 x 1024 cells
+    assert d["rows"] == 524288 and d["arrays"] == 32768
+    assert d["array_bits"] == 32768 * 16 * 1024 and d["dies"] == 1       # 1 Gb die

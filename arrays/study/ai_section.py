@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from ..energy.ai import dies_needed, parse_gemv
 from ..energy.gpu import is_gpu, ridge_batch
 from ..energy.hybrid import hybrid_ledger, load_hybrid
 
@@ -179,6 +180,9 @@ def ai_study(results, setup, scenarios: dict | None = None, memtech: dict | None
                              "band": band_of(e["baseline_energy"] / t["energy"])}
                             for t in tech_rows(r, memtech, crossbar)]
         e["batch_sweep"] = batch_sweep(r, _gpu(setup))
+        shape = parse_gemv(r.name)
+        if shape is not None:
+            e["resident_weights"] = dies_needed(shape[0], shape[1], setup)
         entries.append(e)
     gpu = _gpu(setup)
     return {"workloads": entries, "gpu": gpu.name if gpu else None,
@@ -246,6 +250,12 @@ def ai_markdown(study: dict, fig=None) -> list:
               f"{t['band']} |" for n, u, t in eng]
         L.append("")
     for w in study["workloads"]:
+        d = w.get("resident_weights")
+        if d:
+            L += [f"`{w['name']}` keeps its {d['weight_bits']:.3g} weight bits in {d['rows']} "
+                  f"rows = {d['arrays']} arrays ({d['array_bits']:.3g} cells with the "
+                  f"row programs' work columns): {d['dies']} CRAM die(s) of the system card.",
+                  ""]
         if w.get("batch_sweep"):
             L += [f"`{w['name']}` over the batch size (GPU energy per token from its roofline; "
                   "CRAM's per token does not change):", "",
