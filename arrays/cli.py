@@ -107,10 +107,6 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
     from .study.report import DEFAULT_SCENARIOS
     from .study.scenarios import load_scenario
 
-    from .energy.baseline import load_baseline
-
-    for b in baseline or []:
-        load_baseline(b)         # so does an unknown baseline card
     scs = () if no_scenarios else tuple(scenario or DEFAULT_SCENARIOS)
     for sc in scs:
         load_scenario(sc)        # so does a bad scenario

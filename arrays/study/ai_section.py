@@ -26,11 +26,11 @@ def _fmt(x, unit="", digits=3):
 
 def band_of(ratio) -> str:
     """Which claim band (data/claims) an energy ratio falls in, in words."""
-    from .sections import _bands
+    from .claims import band
 
     if ratio is None:
         return "pending"
-    b = _bands()
+    b = {k: band(k) for k in ("early_2_5x", "hybrid_10_30x", "mature_50x")}
     (e_lo, e_hi), (h_lo, h_hi), (m_lo, m_hi) = (b["early_2_5x"], b["hybrid_10_30x"],
                                                 b["mature_50x"])
     if ratio < 1.0:
@@ -279,3 +279,20 @@ def ai_markdown(study: dict, fig=None) -> list:
           "preset cycles per row, each switching MTJs. Batching divides the GPU's weight "
           "traffic by B and leaves CRAM's cost per token unchanged.", ""]
     return L
+
+
+def workload_json(r, baseline: str) -> dict:
+    """A workload's JSON entry against ``baseline``, with its band and, for the AI
+    workloads, energies per token/image and an accuracy only where a real model exists."""
+    d = r.to_json(baseline=baseline)
+    d["band"] = band_of(d["energy_ratio"]) + ("" if r.computes_correctly or
+                                              d["energy_ratio"] is None
+                                              else " (gates fail: results wrong)")
+    d["unit"] = r.workload.unit
+    d["items_per_unit"] = r.workload.items_per_unit
+    if is_ai(r):
+        d["accuracy"], d["accuracy_reason"] = _accuracy(r)
+        units = r.workload.n_items / r.workload.items_per_unit
+        d["cram_energy_per_unit"] = d["cram_energy"] / units if d["cram_energy"] else None
+        d["baseline_energy_per_unit"] = d["baseline_energy"] / units
+    return d

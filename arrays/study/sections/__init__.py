@@ -16,6 +16,7 @@ section imports the builder or another section. To add a section: a module with 
     scenarios         maturity scenarios (data/scenarios) against the 2-5x / 10-30x / ~50x
     memtech           other memories (data/memtech); a training step vs inference
     crossbar          the analog MRAM crossbar (arrays.crossbar.report)
+    ai_workloads      the paper's targeted workloads: GEMV / int8 MLP vs a GPU and a hybrid
     figures           energy and latency per workload, breakdown by ledger item
     accuracy          accuracy vs device error rate
     sensitivity       the energy ratio vs the switching, periphery, utilization, DRAM scale
@@ -26,7 +27,7 @@ section imports the builder or another section. To add a section: a module with 
                       gate operating points)
     explore           what would make it hold: the shipped design-space sweep (data/explore)
 """
-from . import (accuracy, budgets, claims, crossbar, explore, figures, inputs, ledgers,
+from . import (accuracy, ai, budgets, claims, crossbar, explore, figures, inputs, ledgers,
                memtech, overview, parallelism, scenarios, sensitivity, subcritical, summary,
                tmr, verdict)
 from .base import Context, Options, Section
@@ -34,7 +35,7 @@ from .base import Context, Options, Section
 SECTIONS = (overview.SETUP, verdict.VERDICT_TABLE, verdict.VERDICT, overview.STATUS,
             summary.HEADLINE, summary.ALL_PAIRS, budgets.CELL_BUDGETS, budgets.SPEED_1000X,
             claims.CLAIMS, parallelism.PARALLELISM,
-            scenarios.SCENARIO_STUDY, memtech.MEMTECH, crossbar.CROSSBAR,
+            scenarios.SCENARIO_STUDY, memtech.MEMTECH, crossbar.CROSSBAR, ai.AI_WORKLOADS,
             figures.FIGURES, accuracy.ACCURACY, sensitivity.SENSITIVITY, tmr.TMR_STUDY,
             ledgers.LEDGERS, inputs.OPERATING_POINTS, subcritical.SUBCRITICAL,
             explore.EXPLORE, inputs.ASSUMPTIONS, inputs.DATA_CARDS)

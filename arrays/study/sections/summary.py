@@ -16,7 +16,11 @@ _NOTE = ("Energy ratio = baseline energy / CRAM energy; speedup = baseline laten
 
 
 def _workloads(ctx):
-    return [r.to_json() for r in ctx.results]
+    """Each workload against the user's first baseline card, with its claim band and, for
+    the AI workloads, energies per token/image and accuracy only where a model exists."""
+    from ..ai_section import workload_json
+
+    return [workload_json(r, ctx.setup.baselines[0].name) for r in ctx.results]
 
 
 def _headline_row(r) -> str:
