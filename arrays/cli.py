@@ -78,9 +78,10 @@ def report(device: str = DEVICE_OPT, table: Optional[str] = TABLE_OPT,
                                             "crossbar section."),
            quick: bool = typer.Option(False, "--quick", help="Quick mode of the analog "
                                       "crossbar section."),
-           batch: Optional[int] = typer.Option(None, "--batch", help="Tokens per batch for "
-                                               "the gemv8_<N>x<K> workloads (GEMM; the "
-                                               "GPU reads the weights once per batch).")):
+           batch: Optional[int] = cp.number(None, "--batch", unit="", lo=1, hi=1 << 16,
+                                            integer=True, help="Tokens per batch for "
+                                            "the gemv8_<N>x<K> workloads (GEMM; the GPU "
+                                            "reads the weights once per batch).")):
     """Compare CRAM with a conventional processor on every workload and write DIR/report.md.
 
     Energy and latency per workload for CRAM (data resident in the arrays, or streamed in) and
