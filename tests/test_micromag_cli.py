@@ -11,6 +11,12 @@ def run_cli(*args):
                           capture_output=True, text=True)
 
 
+def shipped_default_text() -> str:
+    from llg.paths import resolve_data_file
+
+    return resolve_data_file("devices", "default", "device").read_text()
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     """The default device shrunk to a 16 nm disk, with A_ex (J/m)."""
@@ -47,13 +53,17 @@ def test_trajectory_json(tiny):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (("barrier", "--device", "default"), "A_ex is missing"),
+    (("barrier", "--device", "NO_AEX"), "A_ex is missing"),
     (("barrier", "--device", "high-retention", "--cell", "9e-9"), "exchange length"),
     (("barrier", "--device", "high-retention", "--cell", "1e-10"), "GiB"),
     (("sp4", "--field", "3"), "field = 3"),
 ])
-def test_bad_input_is_one_line_exit_2(args, fragment):
-    p = run_cli(*args)
+def test_bad_input_is_one_line_exit_2(args, fragment, tmp_path):
+    # a device file without the optional exchange stiffness (the shipped ones all carry it)
+    no_aex = tmp_path / "no_aex.toml"
+    no_aex.write_text("".join(line for line in shipped_default_text().splitlines(True)
+                              if not line.startswith("A_ex")))
+    p = run_cli(*(str(no_aex) if a == "NO_AEX" else a for a in args))
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr
     assert fragment in p.stderr

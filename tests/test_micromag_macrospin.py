@@ -55,6 +55,6 @@ def test_boltzmann_equilibrium_of_independent_cells():
 def test_missing_exchange_and_large_cells_are_refused():
     dev = load_device("default")
     with pytest.raises(ParameterError, match="A_ex is missing"):
-        DM.from_device(dev)
+        DM.from_device(dev.with_(A_ex=None))
     with pytest.raises(ParameterError, match="exchange length"):
         DM.from_device(dev.with_(A_ex=2e-11), cell=9e-9)
