@@ -202,6 +202,15 @@ def assess_claims(results, scenario_rows=(), card="published") -> list[dict]:
     return assess(claims, configurations(results, scenario_rows, claims))
 
 
+#: the maturity-band claims (data/claims/published.toml; mature ~50x taken as 25-100x)
+BAND_CLAIMS = ("early_2_5x", "hybrid_10_30x", "mature_50x")
+
+
+def maturity_bands(card="published") -> dict:
+    """claim key -> (lo, hi) of the early / hybrid / mature bands, from the claims card."""
+    return {k: band(k, card) for k in BAND_CLAIMS}
+
+
 def band(key: str, card="published") -> tuple:
     """(lo, hi) of a claim (the scenario section shades it)."""
     c = claims_by_key(card)[key]

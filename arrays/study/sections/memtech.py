@@ -9,25 +9,10 @@ import numpy as np
 
 from ...energy.evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO
 from ...sim.gates import GATES
-from .base import Section
+from ..claims import maturity_bands
+from .base import Section, fmt
 
 YEAR = 365.25 * 86400.0      # s
-#: the maturity-band claims (data/claims/published.toml; mature ~50x taken as 25-100x)
-BAND_CLAIMS = ("early_2_5x", "hybrid_10_30x", "mature_50x")
-
-
-def _bands() -> dict:
-    """claim key -> (lo, hi) of the maturity bands, from the claims card (data/claims)."""
-    from ..claims import band
-    return {k: band(k) for k in BAND_CLAIMS}
-
-
-def _fmt(x, digits=3):
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{x:.{digits}g}"
-
-
 def _switching_writes(run) -> float:
     """Cell writes of a run: presets/constants plus the gate outputs that switch."""
     sw = sum(float(run.pattern_counts[g] @ GATES[g].switch_table()) for g in
@@ -171,7 +156,7 @@ def plot_memtech(study: dict, out: Path) -> Path:
     fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
     ax.bar(x - 0.2, [r["inference_ratio"] for r in tr], 0.4, label="inference")
     ax.bar(x + 0.2, [r["training_ratio"] for r in tr], 0.4, label="training (per sample)")
-    for key, (lo, hi) in _bands().items():
+    for key, (lo, hi) in maturity_bands().items():
         ax.axhspan(lo, hi, alpha=0.08, color="grey")
     ax.axhline(1.0, color="k", lw=0.8)
     ax.set_xticks(x)
@@ -194,7 +179,7 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
          "| entry | unit | " + " | ".join(techs) + " |", "|---|---|" + "---|" * len(techs)]
     for k in keys:
         L.append(f"| {k} | {cards[techs[0]][k]['unit']} | " +
-                 " | ".join(_fmt(cards[t][k]["value"]) for t in techs) + " |")
+                 " | ".join(fmt(cards[t][k]["value"]) for t in techs) + " |")
     L += ["", "Stateful logic: each workload's CRAM program with its cell writes (presets, "
           "constants and switching gate outputs) paid at each technology's write energy; "
           "periphery and data movement as the MRAM ledger; non-switching evaluations free "
@@ -208,10 +193,10 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
             (" (computes correctly)" if r["computes_correctly"] else
              " (simulated ledger; gates fail at their operating points)")
         L.append(f"| {r['workload']} | {r['technology']}{tag} | "
-                 f"{_fmt(r['energy_per_item'])} | {_fmt(sum(r['boundary'].values()))} | "
-                 f"{_fmt(r['energy_ratio'])}x | {_fmt(r['writes_per_item'])} | "
-                 f"{_fmt(r['pass_time'])} | {_fmt(r['lifetime_continuous'])} | "
-                 f"{_fmt(r['lifetime_continuous'] / YEAR)} |")
+                 f"{fmt(r['energy_per_item'])} | {fmt(sum(r['boundary'].values()))} | "
+                 f"{fmt(r['energy_ratio'])}x | {fmt(r['writes_per_item'])} | "
+                 f"{fmt(r['pass_time'])} | {fmt(r['lifetime_continuous'])} | "
+                 f"{fmt(r['lifetime_continuous'] / YEAR)} |")
     if not study["logic"]:
         L.append("| (CRAM ledgers incomplete) | | | | | | | |")
     L += ["", "Every row pays the same system boundary (data movement and control, the "
@@ -225,11 +210,11 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
           f"bnn_digits ({nw['weights']} one-bit weights, {nw['macs']} MACs per inference). A "
           "training step (data/training/bnn_digits.toml) runs forward + backward on a batch "
           "and rewrites the weights in the array. Baseline per sample: "
-          f"inference {_fmt(study['baseline_inference_per_item'])} J, training "
-          f"{_fmt(study['baseline_training_per_sample'])} J.", "",
+          f"inference {fmt(study['baseline_inference_per_item'])} J, training "
+          f"{fmt(study['baseline_training_per_sample'])} J.", "",
           "Every row's inference energy includes the same system boundary per item as the "
           "CRAM ledger (data movement and control: "
-          + ", ".join(f"{k} {_fmt(v)} J" for k, v in
+          + ", ".join(f"{k} {fmt(v)} J" for k, v in
                       (study["training"][0].get("boundary") or {}).items()) + ").", "",
           "| technology | engine | inference J/item | training J/sample | gap | write share "
           "| write latency/step (s) | write errors/step | steps to wear-out | run uses "
@@ -237,19 +222,19 @@ def memtech_markdown(study: dict, fig: str | None) -> list:
     for r in study["training"]:
         fail = " (gates fail)" if r.get("computes_correctly") is False else ""
         L.append(f"| {r['technology']} | {r['engine']} | "
-                 f"{_fmt(r['inference_energy_per_item'])} | "
-                 f"{_fmt(r['training_energy_per_sample'])} | {_fmt(r['gap'])}x | "
-                 f"{_fmt(r['write_share'], 2)} | {_fmt(r['write_latency_per_step'])} | "
-                 f"{_fmt(r['write_errors_per_step'])} | {_fmt(r['steps_to_wearout'])} | "
-                 f"{_fmt(r['run_fraction_of_endurance'])} of endurance | "
-                 f"{_fmt(r['inference_ratio'])}x{fail} | {_fmt(r['training_ratio'])}x{fail} |")
+                 f"{fmt(r['inference_energy_per_item'])} | "
+                 f"{fmt(r['training_energy_per_sample'])} | {fmt(r['gap'])}x | "
+                 f"{fmt(r['write_share'], digits=2)} | {fmt(r['write_latency_per_step'])} | "
+                 f"{fmt(r['write_errors_per_step'])} | {fmt(r['steps_to_wearout'])} | "
+                 f"{fmt(r['run_fraction_of_endurance'])} of endurance | "
+                 f"{fmt(r['inference_ratio'])}x{fail} | {fmt(r['training_ratio'])}x{fail} |")
     mram = [r for r in study["training"] if r["technology"] == "mram"]
     if len(mram) > 1:
         b = sum((mram[0].get("boundary") or {}).values())
         L += ["", "Reconciling the MRAM rows: all pay the same boundary "
-              f"({_fmt(b)} J per inference); what differs is the engine: " + "; ".join(
-                  f"{r['engine']} {_fmt(r['inference_energy_per_item'] - b)} J "
-                  f"({_fmt(r['inference_ratio'])}x"
+              f"({fmt(b)} J per inference); what differs is the engine: " + "; ".join(
+                  f"{r['engine']} {fmt(r['inference_energy_per_item'] - b)} J "
+                  f"({fmt(r['inference_ratio'])}x"
                   + (" (gates fail)" if r.get("computes_correctly") is False else "") + ")"
                   for r in mram) +
               ". The MVM macro figure is a published per-MAC energy at its own node and "

@@ -8,24 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from ...energy.evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO, evaluate
-from .base import Section
-
-YEAR = 365.25 * 86400.0      # s
-#: the maturity-band claims (data/claims/published.toml; mature ~50x taken as 25-100x)
-BAND_CLAIMS = ("early_2_5x", "hybrid_10_30x", "mature_50x")
-
-
-def _bands() -> dict:
-    """claim key -> (lo, hi) of the maturity bands, from the claims card (data/claims)."""
-    from ..claims import band
-    return {k: band(k) for k in BAND_CLAIMS}
-
-
-def _fmt(x, digits=3):
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{x:.{digits}g}"
-
+from ..claims import maturity_bands
+from .base import Section, fmt
 
 def scenario_study(base, names, scenarios=None, say=lambda m: None, default_results=None
                    ) -> dict:
@@ -47,7 +31,7 @@ def scenario_study(base, names, scenarios=None, say=lambda m: None, default_resu
         su = scenario_setup(sc, base, gates=used)
         c = su.costs
         meta.append({"name": sc.name, "description": sc.description,
-                     "rationale": sc.rationale, "claim": sc.claim, "band": _bands().get(sc.claim),
+                     "rationale": sc.rationale, "claim": sc.claim, "band": maturity_bands().get(sc.claim),
                      "device": su.device, "sources": sc.sources(),
                      "off_target": sorted(c.off_target), "infeasible": sorted(c.infeasible),
                      "max_gate_error": max([float(np.max(g.error_by_pattern))
@@ -64,7 +48,7 @@ def _scenario_row(scenario, claim, r) -> dict:
     q = r.ratio(HEADLINE_SCENARIO, HEADLINE_BASELINE)
     other = {b: r.ratio(HEADLINE_SCENARIO, b)["energy_ratio"] for b in r.baseline}
     v = q["energy_ratio"]
-    band = _bands().get(claim)
+    band = maturity_bands().get(claim)
     in_band = None if v is None or band is None else band[0] <= v <= band[1]
     return {"scenario": scenario, "workload": r.name, "claim": claim,
             "energy_ratio": v, "energy_ratio_upper_bound": q["energy_ratio_upper_bound"],
@@ -101,7 +85,7 @@ def _scenario_verdicts(meta, rows) -> list:
         if energy_only:
             parts.append("the energy ratio alone falls in the band for " + ", ".join(
                 f"{r['workload']} ({r['energy_ratio']:.3g}x, accuracy "
-                f"{_fmt(r['accuracy'])})" for r in energy_only) +
+                f"{fmt(r['accuracy'])})" for r in energy_only) +
                 " but the gates fail at their operating points")
         if above:
             parts.append("ratio above the band (exceeds it): " + ", ".join(above))
@@ -110,7 +94,7 @@ def _scenario_verdicts(meta, rows) -> list:
         if m["off_target"] or m["infeasible"]:
             parts.append(f"gates missing the target error: "
                          f"{', '.join(m['off_target'] + m['infeasible']) or 'none'} "
-                         f"(largest gate error {_fmt(m['max_gate_error'])})")
+                         f"(largest gate error {fmt(m['max_gate_error'])})")
         out.append({"scenario": m["name"], "claim": m["claim"], "band": [lo, hi],
                     "holds_for": holds, "exceeded_for": exceeds, "verdict": "; ".join(parts)})
     return out
@@ -125,7 +109,7 @@ def plot_scenarios(study: dict, out: Path) -> Path:
     scs = list(dict.fromkeys(r["scenario"] for r in rows))
     fig, ax = plt.subplots(figsize=(8, 4.2), constrained_layout=True)
     colors = {"early_2_5x": "tab:green", "hybrid_10_30x": "tab:orange", "mature_50x": "tab:red"}
-    for key, (lo, hi) in _bands().items():
+    for key, (lo, hi) in maturity_bands().items():
         ax.axhspan(lo, hi, color=colors[key], alpha=0.12,
                    label=f"claimed {lo:g}-{hi:g}x for {key.split('_')[0]} devices")
     ax.axhline(50.0, color="tab:red", ls=":", lw=1)
@@ -184,12 +168,12 @@ def scenario_markdown(study: dict, fig: str | None) -> list:
             if r is None:
                 cells.append("")
             elif r["energy_ratio"] is None:
-                cells.append(f"≤ {_fmt(r['energy_ratio_upper_bound'])}x (incomplete)"
+                cells.append(f"≤ {fmt(r['energy_ratio_upper_bound'])}x (incomplete)"
                              if r["energy_ratio_upper_bound"] else "pending")
             else:
                 tag = "**holds**" if r["holds"] else ("in band, gates fail" if r["in_band"]
                                                       else "")
-                cells.append(f"{r['energy_ratio']:.3g}x, acc {_fmt(r['accuracy'])}"
+                cells.append(f"{r['energy_ratio']:.3g}x, acc {fmt(r['accuracy'])}"
                              + (f" ({tag})" if tag else ""))
         L.append(f"| {n} | " + " | ".join(cells) + " |")
     L += ["", "Verdicts:", ""]
@@ -201,8 +185,8 @@ def scenario_markdown(study: dict, fig: str | None) -> list:
     for m in study["scenarios"]:
         ge = list(m["mean_gate_energy"].values())
         rng = f"{min(ge):.3g}-{max(ge):.3g}" if ge else "—"
-        we = " / ".join(_fmt(m["write_energy"].get(k)) for k in ("0", "1"))
-        L.append(f"| {m['name']} | {m['device']} | {_fmt(m['max_gate_error'])} | "
+        we = " / ".join(fmt(m["write_energy"].get(k)) for k in ("0", "1"))
+        L.append(f"| {m['name']} | {m['device']} | {fmt(m['max_gate_error'])} | "
                  f"{', '.join(m['off_target'] + m['infeasible']) or 'none'} | {rng} | {we} |")
     L += ["", "Scenario parameters and their sources:", "",
           "| scenario | entry | value | unit | source |", "|---|---|---|---|---|"]

@@ -11,21 +11,14 @@ re-derived here.
 """
 from __future__ import annotations
 
-import math
 
-from .base import Section
+from .base import Section, fmt
 
 MODELS = ("fp", "activation")
 #: The gates whose verdict the section shows (fan-in 1, 2, 3; larger fan-in only narrows
 #: the window further) and the optimizer's voltage grid (kept small: a report section).
 GATES = ("NOT", "NAND2", "MAJ3")
 N_VOLTAGES = 81
-
-
-def _fmt(x, digits=3):
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{x:.{digits}g}"
 
 
 def study(setup, say=lambda m: None) -> dict:
@@ -70,10 +63,10 @@ def markdown(st: dict) -> list:
           "| gate | model | max error | coupled | pulse (s) | shortest pulse meeting target "
           "(s) | I ratio offered / needed |", "|---|---|---|---|---|---|---|"]
     for r in st["rows"]:
-        L.append(f"| {r['gate']} | {r['model']} | {_fmt(r['max_error_rate'])} | "
-                 f"{_fmt(r['coupled_max_error_rate'])} | {_fmt(r['pulse_width'])} | "
-                 f"{_fmt(r['shortest_pulse_meeting_target'])} | "
-                 f"{_fmt(r['current_ratio_offered'])} / {_fmt(r['current_ratio_needed'])} |")
+        L.append(f"| {r['gate']} | {r['model']} | {fmt(r['max_error_rate'])} | "
+                 f"{fmt(r['coupled_max_error_rate'])} | {fmt(r['pulse_width'])} | "
+                 f"{fmt(r['shortest_pulse_meeting_target'])} | "
+                 f"{fmt(r['current_ratio_offered'])} / {fmt(r['current_ratio_needed'])} |")
     for m, gates in st["feasible_gates"].items():
         L.append("")
         L.append(f"* **{m}**: " + (f"reach the target: {', '.join(gates)}"
