@@ -86,6 +86,16 @@ def load_card(kind: str, name_or_path, declared: dict) -> DataCard:
     return card_from_dict(kind, read_toml(path, f"{kind} card"), declared, str(path))
 
 
+def check_declared(sec: str, key: str, declared, where: str, allowed: str = "") -> None:
+    """Refuse a card entry ``sec.key`` that ``declared`` does not list, with a close match."""
+    if (sec, key) in declared:
+        return
+    known = [f"{s}.{k}" for s, k in declared]
+    close = difflib.get_close_matches(f"{sec}.{key}", known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ParameterError(f"{where}: unknown entry {sec}.{key}{hint}{allowed}")
+
+
 def card_from_dict(kind: str, data: dict, declared: dict, where: str = "") -> DataCard:
     where = where or kind
     values = {}
@@ -93,11 +103,7 @@ def card_from_dict(kind: str, data: dict, declared: dict, where: str = "") -> Da
         if not isinstance(body, dict):
             continue
         for key, raw in body.items():
-            if (sec, key) not in declared:
-                known = [f"{s}.{k}" for s, k in declared]
-                close = difflib.get_close_matches(f"{sec}.{key}", known, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ParameterError(f"{where}: unknown entry {sec}.{key}{hint}")
+            check_declared(sec, key, declared, where)
             values[(sec, key)] = _sourced(sec, key, raw, declared[(sec, key)], where)
     missing = [f"{s}.{k}" for s, k in declared if (s, k) not in values]
     if missing:

@@ -23,7 +23,6 @@ runs under it unchanged.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from dataclasses import dataclass, field
 
 from llg.errors import ParameterError
@@ -31,7 +30,7 @@ from llg.paths import read_toml, resolve_data_file
 
 from ..energy.ledger import PERIPHERAL_DECLARED
 from ..energy.system import SYSTEM_DECLARED
-from ..energy.techdata import Sourced, _sourced
+from ..energy.techdata import Sourced, _sourced, check_declared
 
 SCENARIOS = ("early", "hybrid", "mature")
 
@@ -103,14 +102,9 @@ def load_scenario(name_or_path) -> Scenario:
         if not isinstance(body, dict):
             continue
         for key, raw in body.items():
-            if (sec, key) not in SCENARIO_DECLARED:
-                known = [f"{s}.{k}" for s, k in SCENARIO_DECLARED]
-                close = difflib.get_close_matches(f"{sec}.{key}", known, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ParameterError(f"{where}: unknown entry {sec}.{key}{hint}; a scenario "
-                                     "may set device TMR0, RA, V_half, polarization, "
-                                     "max_pulse_width and any peripherals- or system-card "
-                                     "entry")
+            check_declared(sec, key, SCENARIO_DECLARED, where,
+                           "; a scenario may set device TMR0, RA, V_half, polarization, "
+                           "max_pulse_width and any peripherals- or system-card entry")
             values[(sec, key)] = _sourced(sec, key, raw, SCENARIO_DECLARED[(sec, key)], where)
     return Scenario(data["name"], data["description"].strip(), data["rationale"].strip(),
                     data["claim"], values, where)
