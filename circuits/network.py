@@ -170,8 +170,160 @@ def _as_batch(x, width: int, name: str) -> np.ndarray:
     return a
 
 
-def solve(circuit: Circuit, source_voltages, mtj_cos=None) -> Solution:
-    """Solve a batch of networks: ``source_voltages`` (B, S) in V, ``mtj_cos`` (B, M)."""
+class _Structure:
+    """The compiled topology of a circuit, reused by every solve of it (see :func:`solve`):
+    root nodes, branch terminals, element groups, the KCL incidence, the Jacobian's sparsity
+    and a bandwidth-reducing order of the free nodes (reverse Cuthill-McKee)."""
+
+    def __init__(self, circuit: Circuit):
+        from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+        self.roots, self.fixed_root, self.free_index, self.U = circuit._compile()
+        roots = self.roots
+
+        def ends(lst):
+            if not lst:
+                return np.zeros(0, np.intp), np.zeros(0, np.intp)
+            return roots[np.array([b[0] for b in lst])], roots[np.array([b[1] for b in lst])]
+
+        ra, rb = ends(circuit.resistors)
+        ma, mb = ends(circuit.mtjs)
+        ta, tb = ends(circuit.transistors)
+        self.nr, self.nm = ra.size, ma.size
+        self.g_res = np.array([1.0 / b[2] for b in circuit.resistors])
+        self.a_all, self.b_all = np.concatenate([ra, ma, ta]), np.concatenate([rb, mb, tb])
+        fa, fb = self.free_index[self.a_all], self.free_index[self.b_all]
+        self.fa, self.fb = fa, fb
+        # MTJ elements may differ per branch: grouped for vectorized evaluation
+        groups: dict = {}
+        for k, (_, _, el) in enumerate(circuit.mtjs):
+            groups.setdefault(el, []).append(k)
+        self.mtj_groups = [(el, np.asarray(idx), self.nr + np.asarray(idx))
+                           for el, idx in groups.items()]
+        groups = {}
+        for k, (_, _, el) in enumerate(circuit.transistors):
+            groups.setdefault(el, []).append(k)
+        self.tr_groups = [(el, self.nr + self.nm + np.asarray(idx)) for el, idx in groups.items()]
+        self.free_roots = np.nonzero(self.free_index >= 0)[0]
+        nb, U = self.a_all.size, self.U
+        # KCL residual F = i_br @ incidence: +1 at a branch's a end, -1 at its b end
+        inc_r = np.concatenate([np.nonzero(fa >= 0)[0], np.nonzero(fb >= 0)[0]])
+        inc_c = np.concatenate([fa[fa >= 0], fb[fb >= 0]])
+        inc_v = np.concatenate([np.ones((fa >= 0).sum()), -np.ones((fb >= 0).sum())])
+        self.incidence = sp.csr_matrix((inc_v, (inc_r, inc_c)), shape=(nb, max(U, 1)))
+        # Jacobian entries of one network: (row, col, sign, branch), up to 4 per branch
+        rows_l, cols_l, sign_l, br_l = [], [], [], []
+        for (p, q, s) in ((fa, fa, 1.0), (fb, fb, 1.0), (fa, fb, -1.0), (fb, fa, -1.0)):
+            ok = (p >= 0) & (q >= 0)
+            rows_l.append(p[ok]); cols_l.append(q[ok])
+            sign_l.append(np.full(ok.sum(), s)); br_l.append(np.nonzero(ok)[0])
+        self.jr, self.jc = np.concatenate(rows_l), np.concatenate(cols_l)
+        self.js, self.jb = np.concatenate(sign_l), np.concatenate(br_l)
+        # symmetric (conductances): the lower band in the RCM order is all Cholesky needs
+        if U:
+            adj = sp.csr_matrix((np.ones(self.jr.size), (self.jr, self.jc)), shape=(U, U))
+            self.order = np.asarray(reverse_cuthill_mckee(adj, symmetric_mode=True), np.intp)
+        else:
+            self.order = np.zeros(0, np.intp)
+        pos = np.empty(U, np.intp)
+        pos[self.order] = np.arange(U)
+        pr, pc = pos[self.jr], pos[self.jc]
+        low = pr >= pc
+        self.band = int(np.max(pr - pc)) if U else 0
+        self.low_diag, self.low_col = (pr - pc)[low], pc[low]
+        self.low_sign, self.low_branch = self.js[low], self.jb[low]
+
+    @classmethod
+    def of(cls, circuit: Circuit) -> "_Structure":
+        """The cached structure, rebuilt when the netlist has grown since."""
+        stamp = (len(circuit._parent), len(circuit.resistors), len(circuit.mtjs),
+                 len(circuit.transistors), len(circuit._fixed), len(circuit.source_names))
+        cached = circuit.__dict__.get("_structure")
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, cls(circuit))
+            circuit.__dict__["_structure"] = cached
+        return cached[1]
+
+    def branch_laws(self, v_br, cos):
+        i = np.empty_like(v_br)
+        g = np.empty_like(v_br)
+        nr = self.nr
+        i[:, :nr] = v_br[:, :nr] * self.g_res
+        g[:, :nr] = self.g_res
+        for el, idx, cols in self.mtj_groups:
+            i[:, cols], g[:, cols] = el.current_and_slope(cos[:, idx], v_br[:, cols])
+        for el, cols in self.tr_groups:
+            i[:, cols], g[:, cols] = el.current_and_slope(v_br[:, cols])
+        return i, g
+
+
+#: Linear solver of the Newton steps: "banded" (Cholesky of the symmetric positive definite
+#: Jacobian in a bandwidth-reducing order, LAPACK pbsv via scipy.linalg.solveh_banded, all
+#: networks of a batch in one band) or "superlu" (the general sparse LU of
+#: scipy.sparse.linalg.spsolve; the reference, and the fallback where Cholesky fails).
+LINEAR_SOLVERS = ("banded", "superlu")
+LINEAR_SOLVER = "banded"
+#: Largest band array of one banded solve, bytes; bigger batches are solved in chunks.
+_BAND_BYTES = 32 * 2 ** 20
+
+
+def _floating() -> ParameterError:
+    return ParameterError("the network has a floating node (no resistive path to a source or "
+                          "ground); check the netlist")
+
+
+def _step_superlu(st: _Structure, g_br, F):
+    B, U = F.shape
+    offs = (np.arange(B) * U)[:, None]
+    J = sp.csc_matrix(((g_br[:, st.jb] * st.js[None, :]).ravel(),
+                       ((offs + st.jr[None, :]).ravel(), (offs + st.jc[None, :]).ravel())),
+                      shape=(B * U, B * U))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", spla.MatrixRankWarning)
+        try:
+            dx = spla.spsolve(J, -F.ravel())
+        except (spla.MatrixRankWarning, RuntimeError):
+            raise _floating() from None
+    return dx.reshape(B, U)
+
+
+def _step_banded(st: _Structure, g_br, F):
+    """Newton step of every network of the batch: one banded Cholesky per chunk of networks
+    (block-diagonal, so the blocks stay independent inside one band)."""
+    from scipy.linalg import LinAlgError, solveh_banded
+
+    B, U = F.shape
+    w = st.band + 1
+    chunk = max(1, _BAND_BYTES // (8 * w * U))
+    vals = g_br[:, st.low_branch] * st.low_sign[None, :]          # (B, entries)
+    rhs = -F[:, st.order]
+    dx = np.empty((B, U))
+    for s0 in range(0, B, chunk):
+        nb = min(chunk, B - s0)
+        flat = (st.low_diag[None, :] * (nb * U) + (np.arange(nb) * U)[:, None]
+                + st.low_col[None, :]).ravel()
+        ab = np.bincount(flat, weights=vals[s0:s0 + nb].ravel(),
+                         minlength=w * nb * U).reshape(w, nb * U)
+        try:
+            y = solveh_banded(ab, rhs[s0:s0 + nb].ravel(), lower=True, check_finite=False)
+        except (LinAlgError, ValueError):
+            return _step_superlu(st, g_br, F)     # not positive definite: the general LU
+        dx[s0:s0 + nb, st.order] = y.reshape(nb, U)
+    return dx
+
+
+def solve(circuit: Circuit, source_voltages, mtj_cos=None, *,
+          linear_solver: str | None = None) -> Solution:
+    """Solve a batch of networks: ``source_voltages`` (B, S) in V, ``mtj_cos`` (B, M).
+
+    linear_solver : one of LINEAR_SOLVERS (default LINEAR_SOLVER); both give the same node
+    voltages to rounding (the Newton iteration and its convergence test are the same).
+    """
+    method = LINEAR_SOLVER if linear_solver is None else linear_solver
+    if method not in LINEAR_SOLVERS:
+        raise ParameterError(f"linear_solver = {method!r}; choose one of "
+                             f"{', '.join(LINEAR_SOLVERS)}")
+    step = _step_banded if method == "banded" else _step_superlu
     S, M = len(circuit.source_names), len(circuit.mtjs)
     vs = _as_batch(source_voltages, S, "source_voltages") if S else np.zeros((1, 0))
     cos = _as_batch(mtj_cos, M, "mtj_cos") if M else np.zeros((vs.shape[0], 0))
@@ -186,99 +338,36 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None) -> Solution:
     B = max(vs.shape[0], cos.shape[0])
     if vs.shape[0] != B:
         vs = np.repeat(vs, B, axis=0)
-    roots, fixed_root, free_index, U = circuit._compile()
-    n_roots = len(roots)
-
-    # Branch table: terminals (root ids) of all branches, grouped by kind.
-    def ends(lst):
-        if not lst:
-            return np.zeros(0, np.intp), np.zeros(0, np.intp)
-        return (roots[np.array([b[0] for b in lst])], roots[np.array([b[1] for b in lst])])
-
-    ra, rb = ends(circuit.resistors)
-    g_res = np.array([1.0 / b[2] for b in circuit.resistors])
-    ma, mb = ends(circuit.mtjs)
-    ta, tb = ends(circuit.transistors)
-    a_all = np.concatenate([ra, ma, ta])
-    b_all = np.concatenate([rb, mb, tb])
+    st = _Structure.of(circuit)
+    U, free_roots, a_all, b_all = st.U, st.free_roots, st.a_all, st.b_all
 
     # Fixed node voltages per batch.
-    v_nodes = np.zeros((B, n_roots))
-    for r, s in fixed_root.items():
+    v_nodes = np.zeros((B, len(st.roots)))
+    for r, s in st.fixed_root.items():
         if s >= 0:
             v_nodes[:, r] = vs[:, s]
-    fa, fb = free_index[a_all], free_index[b_all]
-
-    # MTJ elements may differ per branch: group by element for vectorized evaluation.
-    mtj_groups: dict[MTJElement, list[int]] = {}
-    for k, (_, _, el) in enumerate(circuit.mtjs):
-        mtj_groups.setdefault(el, []).append(k)
-    tr_groups: dict[TransistorElement, list[int]] = {}
-    for k, (_, _, el) in enumerate(circuit.transistors):
-        tr_groups.setdefault(el, []).append(k)
-
-    def branch_laws(v_br):
-        i = np.empty_like(v_br)
-        g = np.empty_like(v_br)
-        nr, nm = ra.size, ma.size
-        i[:, :nr] = v_br[:, :nr] * g_res
-        g[:, :nr] = g_res
-        for el, idx in mtj_groups.items():
-            cols = nr + np.asarray(idx)
-            i[:, cols], g[:, cols] = el.current_and_slope(cos[:, idx], v_br[:, cols])
-        for el, idx in tr_groups.items():
-            cols = nr + nm + np.asarray(idx)
-            i[:, cols], g[:, cols] = el.current_and_slope(v_br[:, cols])
-        return i, g
-
-    # Sparse pattern (constant over iterations): for each branch up to 4 entries.
-    offs = (np.arange(B) * U)[:, None]
-    rows_l, cols_l, sign_l, br_l = [], [], [], []
-    for (p, q, s) in ((fa, fa, 1.0), (fb, fb, 1.0), (fa, fb, -1.0), (fb, fa, -1.0)):
-        ok = (p >= 0) & (q >= 0)
-        rows_l.append(p[ok]); cols_l.append(q[ok])
-        sign_l.append(np.full(ok.sum(), s)); br_l.append(np.nonzero(ok)[0])
-    jr, jc = np.concatenate(rows_l), np.concatenate(cols_l)
-    js, jb = np.concatenate(sign_l), np.concatenate(br_l)
-    J_rows = (offs + jr[None, :]).ravel()
-    J_cols = (offs + jc[None, :]).ravel()
 
     x = np.zeros((B, U))
     it = 0
     for it in range(1, _MAX_ITER + 1):
         if U:
-            free_roots = np.nonzero(free_index >= 0)[0]
-            v_nodes[:, free_roots] = x[:, free_index[free_roots]]
+            v_nodes[:, free_roots] = x[:, st.free_index[free_roots]]
         v_br = v_nodes[:, a_all] - v_nodes[:, b_all]
-        i_br, g_br = branch_laws(v_br)
+        i_br, g_br = st.branch_laws(v_br, cos)
         if U == 0:
             break
-        F = np.zeros((B, U))
-        for idx, sgn in ((fa, 1.0), (fb, -1.0)):
-            ok = idx >= 0
-            np.add.at(F, (slice(None), idx[ok]), sgn * i_br[:, ok])
-        J = sp.csc_matrix(((g_br[:, jb] * js[None, :]).ravel(), (J_rows, J_cols)),
-                          shape=(B * U, B * U))
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", spla.MatrixRankWarning)
-            try:
-                dx = spla.spsolve(J, -F.ravel())
-            except (spla.MatrixRankWarning, RuntimeError):
-                raise ParameterError("the network has a floating node (no resistive path to "
-                                     "a source or ground); check the netlist") from None
-        dx = dx.reshape(B, U)
+        F = np.asarray(st.incidence.T @ i_br.T).T
+        dx = step(st, g_br, F)
         if not np.all(np.isfinite(dx)):
-            raise ParameterError("the network has a floating node (no resistive path to a "
-                                 "source or ground); check the netlist")
+            raise _floating()
         if it > 1:
             big = np.max(np.abs(dx), axis=1, keepdims=True)
             dx = dx * np.minimum(1.0, _MAX_STEP / np.maximum(big, 1e-300))
         x = x + dx
         if np.max(np.abs(dx)) < _TOL_V + 1e-12 * np.max(np.abs(x)):
-            free_roots = np.nonzero(free_index >= 0)[0]
-            v_nodes[:, free_roots] = x[:, free_index[free_roots]]
+            v_nodes[:, free_roots] = x[:, st.free_index[free_roots]]
             v_br = v_nodes[:, a_all] - v_nodes[:, b_all]
-            i_br, g_br = branch_laws(v_br)
+            i_br, g_br = st.branch_laws(v_br, cos)
             break
     else:
         raise ParameterError(f"nodal analysis did not converge in {_MAX_ITER} Newton "
@@ -288,14 +377,14 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None) -> Solution:
     # Source currents: current leaving each fixed node into its branches.
     src = np.zeros((B, max(S, 1)))
     for term, sgn in ((a_all, 1.0), (b_all, -1.0)):
-        for r, s in fixed_root.items():
+        for r, s in st.fixed_root.items():
             if s < 0:
                 continue
             hit = term == r
             if hit.any():
                 src[:, s] += sgn * i_br[:, hit].sum(axis=1)
-    nr, nm = ra.size, ma.size
-    return Solution(node_voltage=v_nodes[:, roots], mtj_current=i_br[:, nr:nr + nm],
+    nr, nm = st.nr, st.nm
+    return Solution(node_voltage=v_nodes[:, st.roots], mtj_current=i_br[:, nr:nr + nm],
                     mtj_voltage=v_br[:, nr:nr + nm], transistor_current=i_br[:, nr + nm:],
                     resistor_current=i_br[:, :nr], transistor_voltage=v_br[:, nr + nm:],
                     resistor_voltage=v_br[:, :nr], source_current=src[:, :S],

@@ -211,3 +211,25 @@ def test_bad_networks_and_negative_resistances():
     c2.resistor(f, c2.node(), 10.0)   # an island
     with pytest.raises(ParameterError, match="floating node"):
         solve(c2, [[1.0]])
+
+
+def test_banded_cholesky_matches_sparse_lu(monkeypatch):
+    """The banded Cholesky Newton step (default) and the general sparse LU (the reference)
+    give the same solution, also when the batch is split into chunks of networks."""
+    import circuits.network as network
+
+    net = build_gate_network("MAJ5", MTJElement.from_device(load_device("default")), "45nm",
+                             rows=8)
+    rng = np.random.default_rng(3)
+    bits = rng.integers(0, 2, size=(7, 8, 5))
+    v = np.linspace(0.3, 0.9, 7)
+    cos = net.mtj_cos(bits, np.ones((7, 8), dtype=int))
+    ref = solve(net.circuit, v[:, None], cos, linear_solver="superlu")
+    got = solve(net.circuit, v[:, None], cos, linear_solver="banded")
+    monkeypatch.setattr(network, "_BAND_BYTES", 1)          # one network per chunk
+    chunked = solve(net.circuit, v[:, None], cos, linear_solver="banded")
+    for s in (got, chunked):
+        np.testing.assert_allclose(s.node_voltage, ref.node_voltage, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(s.mtj_current, ref.mtj_current, rtol=1e-10)
+    with pytest.raises(ParameterError, match="linear_solver"):
+        solve(net.circuit, v[:, None], cos, linear_solver="dense")
