@@ -182,7 +182,19 @@ class FPSwitching:
         return self._tables(direction)["rel_error"]
 
     def _column(self, pulse_width: float):
-        """(j, f): pulse_width lies between grid columns j and j + 1, weight f in log t."""
+        """(j, f): pulse_width lies between grid columns j and j + 1, weight f in log t
+        (memoized per width: the optimizer asks for the same few widths thousands of times)."""
+        from . import fastpath
+
+        memo = self.__dict__.setdefault("_columns", {})
+        key = float(pulse_width)
+        if not fastpath.FAST:
+            return self._column_of(key)
+        if key not in memo:
+            memo[key] = self._column_of(key)
+        return memo[key]
+
+    def _column_of(self, pulse_width: float):
         lo, hi = self.pulse_width_range
         t = check_range("pulse_width", pulse_width, "s", lo * (1 - 1e-12), hi * (1 + 1e-12),
                         what="inside the gate's pulse range")

@@ -35,7 +35,35 @@ def _current_at(fn, level: float, lo: float, hi: float, rising: bool):
 
 
 def ratio_needed(src, direction: str, pulse_width: float, target: float):
-    """(I_switch, I_hold, I_switch / I_hold) for ``target`` at ``pulse_width`` (A, A, 1)."""
+    """(I_switch, I_hold, I_switch / I_hold) for ``target`` at ``pulse_width`` (A, A, 1).
+
+    A property of the switching alone: for the FP source it is kept with the source's shared
+    grids, so every gate, width and design of the same switching model finds it once."""
+    memo = _ratio_memo(src)
+    key = (direction, float(pulse_width), float(target))
+    if memo is not None and key in memo:
+        return memo[key]
+    out = _ratio_needed(src, direction, pulse_width, target)
+    if memo is not None:
+        memo[key] = out
+    return out
+
+
+def _ratio_memo(src):
+    """The FP source's shared memo of ratio_needed (its sub-critical law and the device's
+    activation constants in the key), or None for other sources."""
+    from . import fastpath
+    from .fpsource import FPSwitching
+
+    if not fastpath.FAST or not isinstance(src, FPSwitching):
+        return None
+    dev = src.device
+    law = (src.subcritical, dev.subcritical_exponent, dev.attempt_time) \
+        if src.subcritical == "activation" else ("fp",)
+    return src._cache.setdefault(("ratio_needed",) + law, {})
+
+
+def _ratio_needed(src, direction: str, pulse_width: float, target: float):
     lo, hi = src.current_range
     i_sw = _current_at(lambda i: src.wer(direction, i, pulse_width)[0], target, lo, hi, False)
     i_hold = _current_at(lambda i: src.p_switch(direction, i, pulse_width)[0], target, lo, hi,

@@ -95,6 +95,16 @@ class _WriteModel:
             lo, hi = hi, 2 * hi
             if hi > V_SEARCH_MAX:
                 return math.inf
+        from . import fastpath
+
+        if fastpath.FAST:   # Brent in ln V: ~8 network solves instead of ~40 (same root)
+            from scipy.optimize import brentq
+
+            def f(x):
+                return math.log(self.far_current(math.exp(x))[0] / target)
+
+            x = brentq(f, math.log(lo), math.log(hi), xtol=1e-13, rtol=1e-13)
+            return math.exp(x)
         for _ in range(60):
             mid = math.sqrt(lo * hi)
             if self.far_current(mid)[0] < target:
