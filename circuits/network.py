@@ -210,7 +210,7 @@ class _Structure:
         inc_r = np.concatenate([np.nonzero(fa >= 0)[0], np.nonzero(fb >= 0)[0]])
         inc_c = np.concatenate([fa[fa >= 0], fb[fb >= 0]])
         inc_v = np.concatenate([np.ones((fa >= 0).sum()), -np.ones((fb >= 0).sum())])
-        self.incidence = sp.csr_matrix((inc_v, (inc_r, inc_c)), shape=(nb, max(U, 1)))
+        self.incidence_t = sp.csr_matrix((inc_v, (inc_c, inc_r)), shape=(max(U, 1), nb))
         # Jacobian entries of one network: (row, col, sign, branch), up to 4 per branch
         rows_l, cols_l, sign_l, br_l = [], [], [], []
         for (p, q, s) in ((fa, fa, 1.0), (fb, fb, 1.0), (fa, fb, -1.0), (fb, fa, -1.0)):
@@ -219,19 +219,50 @@ class _Structure:
             sign_l.append(np.full(ok.sum(), s)); br_l.append(np.nonzero(ok)[0])
         self.jr, self.jc = np.concatenate(rows_l), np.concatenate(cols_l)
         self.js, self.jb = np.concatenate(sign_l), np.concatenate(br_l)
-        # symmetric (conductances): the lower band in the RCM order is all Cholesky needs
-        if U:
-            adj = sp.csr_matrix((np.ones(self.jr.size), (self.jr, self.jc)), shape=(U, U))
-            self.order = np.asarray(reverse_cuthill_mckee(adj, symmetric_mode=True), np.intp)
-        else:
-            self.order = np.zeros(0, np.intp)
-        pos = np.empty(U, np.intp)
-        pos[self.order] = np.arange(U)
+        # symmetric (conductances): the lower band is all Cholesky needs, in the order of
+        # smaller bandwidth: reverse Cuthill-McKee or the order the nodes were created in
+        # (row by row in a gate network: the band is one row's nodes)
+        best = None
+        for order in (np.arange(U), self._rcm(U, reverse_cuthill_mckee)):
+            pos = np.empty(U, np.intp)
+            pos[order] = np.arange(U)
+            band = int(np.max(np.abs(pos[self.jr] - pos[self.jc]))) if U else 0
+            if best is None or band < best[0]:
+                best = (band, order, pos)
+        self.band, self.order, pos = best
         pr, pc = pos[self.jr], pos[self.jc]
         low = pr >= pc
-        self.band = int(np.max(pr - pc)) if U else 0
         self.low_diag, self.low_col = (pr - pc)[low], pc[low]
+        self.floating = self._floating_nodes(U)
         self.low_sign, self.low_branch = self.js[low], self.jb[low]
+
+    def _floating_nodes(self, U: int) -> bool:
+        """True if some free node has no branch path to a source or ground (a singular
+        Jacobian whatever the element values)."""
+        from scipy.sparse.csgraph import connected_components
+
+        if not U:
+            return False
+        a = np.where(self.fa >= 0, self.fa, U)      # U: every fixed node, merged
+        b = np.where(self.fb >= 0, self.fb, U)
+        g = sp.csr_matrix((np.ones(a.size), (a, b)), shape=(U + 1, U + 1))
+        _, label = connected_components(g, directed=False)
+        return bool(np.any(label[:U] != label[U]))
+
+    def _rcm(self, U: int, rcm) -> np.ndarray:
+        if not U:
+            return np.zeros(0, np.intp)
+        adj = sp.csr_matrix((np.ones(self.jr.size), (self.jr, self.jc)), shape=(U, U))
+        return np.asarray(rcm(adj, symmetric_mode=True), np.intp)
+
+    def band_index(self, nb: int) -> np.ndarray:
+        """Flat indices into the (band + 1, nb U) lower band array of nb networks."""
+        memo = self.__dict__.setdefault("_band_index", {})
+        if nb not in memo:
+            U = self.U
+            memo[nb] = (self.low_diag[None, :] * (nb * U) + (np.arange(nb) * U)[:, None]
+                        + self.low_col[None, :]).ravel()
+        return memo[nb]
 
     @classmethod
     def of(cls, circuit: Circuit) -> "_Structure":
@@ -258,7 +289,7 @@ class _Structure:
 
 
 #: Linear solver of the Newton steps: "banded" (Cholesky of the symmetric positive definite
-#: Jacobian in a bandwidth-reducing order, LAPACK pbsv via scipy.linalg.solveh_banded, all
+#: Jacobian in a bandwidth-reducing order, LAPACK dpbsv via scipy.linalg.lapack, all
 #: networks of a batch in one band) or "superlu" (the general sparse LU of
 #: scipy.sparse.linalg.spsolve; the reference, and the fallback where Cholesky fails).
 LINEAR_SOLVERS = ("banded", "superlu")
@@ -288,9 +319,9 @@ def _step_superlu(st: _Structure, g_br, F):
 
 
 def _step_banded(st: _Structure, g_br, F):
-    """Newton step of every network of the batch: one banded Cholesky per chunk of networks
-    (block-diagonal, so the blocks stay independent inside one band)."""
-    from scipy.linalg import LinAlgError, solveh_banded
+    """Newton step of every network of the batch: one banded Cholesky (LAPACK dpbsv) per
+    chunk of networks (block-diagonal, so the blocks stay independent inside one band)."""
+    from scipy.linalg.lapack import dpbsv
 
     B, U = F.shape
     w = st.band + 1
@@ -300,13 +331,11 @@ def _step_banded(st: _Structure, g_br, F):
     dx = np.empty((B, U))
     for s0 in range(0, B, chunk):
         nb = min(chunk, B - s0)
-        flat = (st.low_diag[None, :] * (nb * U) + (np.arange(nb) * U)[:, None]
-                + st.low_col[None, :]).ravel()
-        ab = np.bincount(flat, weights=vals[s0:s0 + nb].ravel(),
+        ab = np.bincount(st.band_index(nb), weights=vals[s0:s0 + nb].ravel(),
                          minlength=w * nb * U).reshape(w, nb * U)
-        try:
-            y = solveh_banded(ab, rhs[s0:s0 + nb].ravel(), lower=True, check_finite=False)
-        except (LinAlgError, ValueError):
+        _, y, info = dpbsv(ab, rhs[s0:s0 + nb].ravel(), lower=1, overwrite_ab=1,
+                           overwrite_b=1)
+        if info != 0:
             return _step_superlu(st, g_br, F)     # not positive definite: the general LU
         dx[s0:s0 + nb, st.order] = y.reshape(nb, U)
     return dx
@@ -339,6 +368,8 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None, *,
     if vs.shape[0] != B:
         vs = np.repeat(vs, B, axis=0)
     st = _Structure.of(circuit)
+    if st.floating:
+        raise _floating()
     U, free_roots, a_all, b_all = st.U, st.free_roots, st.a_all, st.b_all
 
     # Fixed node voltages per batch.
@@ -356,7 +387,7 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None, *,
         i_br, g_br = st.branch_laws(v_br, cos)
         if U == 0:
             break
-        F = np.asarray(st.incidence.T @ i_br.T).T
+        F = (st.incidence_t @ i_br.T).T
         dx = step(st, g_br, F)
         if not np.all(np.isfinite(dx)):
             raise _floating()
@@ -489,11 +520,14 @@ def build_gate_network(gate, element: MTJElement, technology=None, rows: int = 1
     c.ground(gnd)
     bsl = np.empty((n + 1, rows), dtype=np.intp)
     ll = np.empty((n + 1, rows), dtype=np.intp)
+    mid = np.empty((n + 1, rows), dtype=np.intp)
     mtj_index = np.empty((rows, n + 1), dtype=np.intp)
-    for col in range(n + 1):
-        for r in range(rows):
+    for r in range(rows):       # nodes row by row: the Jacobian's band is about one row
+        for col in range(n + 1):
             bsl[col, r] = c.node(f"bsl{col}_{r}")
+            mid[col, r] = c.node(f"mid{col}_{r}")
             ll[col, r] = c.node(f"ll{col}_{r}")
+    for col in range(n + 1):
         driver = src_node if col < n else gnd
         c.resistor(driver, bsl[col, 0], tech.driver_resistance + tech.r_bsl_cell,
                    "driver + line resistance")
@@ -501,9 +535,8 @@ def build_gate_network(gate, element: MTJElement, technology=None, rows: int = 1
             c.resistor(bsl[col, r], bsl[col, r + 1], tech.r_bsl_cell, "BSL resistance")
     for r in range(rows):
         for col in range(n + 1):
-            mid = c.node(f"mid{col}_{r}")
-            mtj_index[r, col] = c.mtj(bsl[col, r], mid, element)
-            c.transistor(mid, ll[col, r], tr)
+            mtj_index[r, col] = c.mtj(bsl[col, r], mid[col, r], element)
+            c.transistor(mid[col, r], ll[col, r], tr)
         for col in range(n):
             c.resistor(ll[col, r], ll[col + 1, r], tech.r_ll_cell, "LL resistance")
     return GateNetwork(gate=gate, rows=rows, circuit=c, mtj_index=mtj_index, bsl_nodes=bsl,
