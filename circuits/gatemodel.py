@@ -46,6 +46,7 @@ from llg.device import Device
 from llg.errors import ParameterError
 from llg.switching import critical_current
 
+from . import fastpath
 from .elements import MTJElement
 from .gates import get_gate
 from .network import build_gate_network
@@ -125,12 +126,15 @@ class GateModel:
         vv = np.repeat(v[None, :], S, axis=0).ravel()
         uni_bits = np.repeat(np.repeat(pats[:, None, :], R, axis=1), V, axis=0)
         pre = self.net.solve(vv, uni_bits, np.full((S * V, R), self.gate.preset))
-        post = self.net.solve(vv, uni_bits, np.full((S * V, R), 1 - self.gate.preset))
+        warm = pre.node_voltage if fastpath.FAST else None   # the others start from it
+        post = self.net.solve(vv, uni_bits, np.full((S * V, R), 1 - self.gate.preset),
+                              start=warm)
         if R == 1:
             i_out = pre.output_current[:, 0]
         else:
             bits, out, rows = self._corner(pats, self.switching[solved])
-            corner = self.net.solve(vv, np.repeat(bits, V, axis=0), np.repeat(out, V, axis=0))
+            corner = self.net.solve(vv, np.repeat(bits, V, axis=0), np.repeat(out, V, axis=0),
+                                    start=warm)
             i_out = corner.output_current[np.arange(S * V), np.repeat(rows, V)]
         i_in = np.max(pre.input_current, axis=1)            # largest over rows
         shape = (S, V)

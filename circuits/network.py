@@ -342,11 +342,14 @@ def _step_banded(st: _Structure, g_br, F):
 
 
 def solve(circuit: Circuit, source_voltages, mtj_cos=None, *,
-          linear_solver: str | None = None) -> Solution:
+          linear_solver: str | None = None, start=None) -> Solution:
     """Solve a batch of networks: ``source_voltages`` (B, S) in V, ``mtj_cos`` (B, M).
 
     linear_solver : one of LINEAR_SOLVERS (default LINEAR_SOLVER); both give the same node
     voltages to rounding (the Newton iteration and its convergence test are the same).
+    start : node voltages (B, n_nodes) V to start Newton from (a nearby solution's
+    ``node_voltage``), else the zero-bias (linear) solution; the root is unique, so the
+    start changes only the iteration count (and the last bits).
     """
     method = LINEAR_SOLVER if linear_solver is None else linear_solver
     if method not in LINEAR_SOLVERS:
@@ -378,7 +381,9 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None, *,
         if s >= 0:
             v_nodes[:, r] = vs[:, s]
 
-    x = np.zeros((B, U))
+    warm = start is not None and U > 0
+    x = np.array(np.broadcast_to(np.asarray(start, float)[:, free_roots], (B, U))) if warm \
+        else np.zeros((B, U))
     it = 0
     for it in range(1, _MAX_ITER + 1):
         if U:
@@ -391,7 +396,7 @@ def solve(circuit: Circuit, source_voltages, mtj_cos=None, *,
         dx = step(st, g_br, F)
         if not np.all(np.isfinite(dx)):
             raise _floating()
-        if it > 1:
+        if it > 1 or warm:
             big = np.max(np.abs(dx), axis=1, keepdims=True)
             dx = dx * np.minimum(1.0, _MAX_STEP / np.maximum(big, 1e-300))
         x = x + dx
@@ -453,10 +458,11 @@ class GateNetwork:
         cos[:, self.mtj_index[:, -1]] = out_cos
         return cos
 
-    def solve(self, voltage, row_bits, output_logic=None) -> "GateSolution":
+    def solve(self, voltage, row_bits, output_logic=None, start=None) -> "GateSolution":
         """Solve for gate voltages ``voltage`` (B,) >= 0 V and inputs ``row_bits`` (B, rows, n).
 
         ``output_logic`` (B, rows): the output's logic value (default: the preset).
+        ``start``: node voltages to start from (:func:`solve`).
         """
         v = np.atleast_1d(np.asarray(voltage, dtype=float))
         bits = np.asarray(row_bits, dtype=int)
@@ -473,7 +479,7 @@ class GateNetwork:
                                  "by the gate's switching direction)")
         out = np.full((B, self.rows), self.gate.preset) if output_logic is None else \
             np.broadcast_to(np.asarray(output_logic, dtype=int), (B, self.rows))
-        sol = solve(self.circuit, v[:, None], self.mtj_cos(bits, out))
+        sol = solve(self.circuit, v[:, None], self.mtj_cos(bits, out), start=start)
         i = sol.mtj_current[:, self.mtj_index.ravel()].reshape(B, self.rows, self.n_cells)
         vm = sol.mtj_voltage[:, self.mtj_index.ravel()].reshape(B, self.rows, self.n_cells)
         return GateSolution(voltage=v, input_current=i[:, :, :-1], output_current=-i[:, :, -1],
@@ -481,7 +487,8 @@ class GateNetwork:
                             source_current=sol.source_current[:, 0], power=sol.power,
                             dissipation=sol.dissipation(),
                             bsl_voltage=sol.node_voltage[:, self.bsl_nodes.ravel()].reshape(
-                                B, self.n_cells, self.rows), iterations=sol.iterations)
+                                B, self.n_cells, self.rows), iterations=sol.iterations,
+                            node_voltage=sol.node_voltage)
 
 
 @dataclass
@@ -498,6 +505,7 @@ class GateSolution:
     dissipation: np.ndarray      # (B, 3): W in MTJs, access transistors, line resistance
     bsl_voltage: np.ndarray = None   # (B, n + 1, rows): BSL voltages
     iterations: int = 0
+    node_voltage: np.ndarray = None  # (B, n_nodes): every node, V (a warm start)
 
 
 def build_gate_network(gate, element: MTJElement, technology=None, rows: int = 1,

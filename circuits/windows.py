@@ -140,11 +140,20 @@ def edge_voltages(net, row_bits, output_logic, test_row, i_c: float, v_start) ->
     ln I steeper than ln V, where a plain fixed-point iteration oscillates). An edge beyond
     ``V_SEARCH_MAX`` is unreachable and returned as inf.
     """
+    from . import fastpath
+
     x = np.log(np.asarray(v_start, dtype=float))
     x_max = math.log(V_SEARCH_MAX)
+    last = {}
 
     def f(xv):
-        i = net.solve(np.exp(xv), row_bits, output_logic).output_current[:, test_row]
+        v = np.exp(xv)
+        start = None
+        if fastpath.FAST and last:   # the last solution scaled to v (exact if linear)
+            start = last["nodes"] * (v / last["v"])[:, None]
+        sol = net.solve(v, row_bits, output_logic, start=start)
+        last.update(nodes=sol.node_voltage, v=v)
+        i = sol.output_current[:, test_row]
         if np.any(i <= 0):
             raise ParameterError(
                 f"rows = {net.rows}: a gate on {net.rows} row(s) delivers no output current "
