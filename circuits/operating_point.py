@@ -39,6 +39,7 @@ from scipy.interpolate import CubicSpline
 
 from llg.errors import ParameterError, check_range
 
+from . import fastpath
 from .gatemodel import GateModel, PatternCurrents
 from .context import CIRCUIT_ONLY, SWITCHING_SOURCES, _Context, _context_device  # noqa: F401
 from .fpsource import FPSwitching
@@ -130,12 +131,17 @@ class _Grid:
         g.currents = g.at(v)
         return g
 
-    def at(self, v) -> PatternCurrents:
+    def at(self, v, errors_only: bool = False) -> PatternCurrents:
         """Currents at off-grid voltages: cubic splines through the grid (smooth in V; the
-        final operating point is always re-solved directly, see :func:`_terms_at`)."""
+        final operating point is always re-solved directly, see :func:`_terms_at`).
+        ``errors_only``: only the currents the error terms need (the others None)."""
         v = np.atleast_1d(np.asarray(v, dtype=float))
         if self.splines is None:
             self.splines = _splines(self.currents.voltages, self.currents)
+        if errors_only:
+            none = dict.fromkeys(("output_uniform", "power_pre", "power_post"))
+            return PatternCurrents(voltages=v, output=self.splines["output"](v),
+                                   inputs=self.splines["inputs"](v), **none)
         return PatternCurrents(voltages=v, **{k: s(v) for k, s in self.splines.items()})
 
 
@@ -145,8 +151,10 @@ def _splines(x, cur: PatternCurrents) -> dict:
                          "split_pre", "split_post", "output_post")}
 
 
-def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, t: float):
+def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, t: float,
+                   energy: bool = True):
     """Per-pattern error terms on the voltage grid of ``cur``; see gatemodel's doc.
+    ``energy`` False: the error terms only (no energy, energy_split).
 
     Returns dict with err, err_upper, out_err, in_err (P, V), energy (P, V) and
     supported (V,) - False where a current lies outside the table in a direction where the
@@ -177,6 +185,9 @@ def _pattern_terms(model: GateModel, src: TableSwitching, cur: PatternCurrents, 
     in_err = 1.0 - keep
     err = 1.0 - (1.0 - out_err) * keep
     err_hi = 1.0 - (1.0 - out_hi) * keep_hi
+    if not energy:
+        return dict(err=err, err_upper=err_hi, out_err=out_err, in_err=in_err,
+                    supported=supported)
     # energy: switching at the mean switching time (table), at the all-rows current
     i_uni = np.clip(cur.output_uniform, i_lo, i_hi)
     t_sw = src.mean_switching_time(gate.direction, i_uni, t)
@@ -366,7 +377,7 @@ def _scan_only(ctx, target_error: float, pulse_widths, n_voltages: int):
     grid = _Grid.build(ctx.model, ctx.v_lo, ctx.v_hi, n_voltages)
     least = math.inf
     for t in _pulse_grid(ctx.src, pulse_widths):
-        terms = _pattern_terms(ctx.model, ctx.src, grid.currents, t)
+        terms = _pattern_terms(ctx.model, ctx.src, grid.currents, t, energy=not fastpath.FAST)
         mx = np.where(terms["supported"], terms["err"].max(axis=0), np.inf)
         least = min(least, float(mx.min()))
     return least <= target_error, least
@@ -398,17 +409,23 @@ def _optimize(ctx, target_error: float, pulse_widths, n_voltages: int,
     best = None            # (energy, t, j)
     closest = None         # (max_err, t, j)
     per_pulse = []
+    fast = fastpath.FAST
     for t in pulses:
-        terms = _pattern_terms(m, src, grid.currents, t)
+        # fast path: the energy terms only where they can be used (a feasible voltage, or
+        # the new closest point, whose terms the result may report)
+        terms = _pattern_terms(m, src, grid.currents, t, energy=not fast)
         mx = np.where(terms["supported"], terms["err"].max(axis=0), np.inf)
-        e = terms["energy"].mean(axis=0)
         j = int(np.argmin(mx))
         per_pulse.append({"pulse_width": float(t), "best_voltage": float(v[j]),
                           "best_max_error": float(mx[j])})
-        if closest is None or mx[j] < closest[0]:
-            closest = (float(mx[j]), float(t), j, terms)
         ok = np.nonzero(mx <= target_error)[0]
+        new_closest = closest is None or mx[j] < closest[0]
+        if fast and (ok.size or new_closest):
+            terms = _pattern_terms(m, src, grid.currents, t)
+        if new_closest:
+            closest = (float(mx[j]), float(t), j, terms)
         if ok.size:
+            e = terms["energy"].mean(axis=0)
             j0 = int(ok[np.argmin(e[ok])])
             if best is None or e[j0] < best[0]:
                 best = (float(e[j0]), float(t), j0)
@@ -448,7 +465,7 @@ def _optimize(ctx, target_error: float, pulse_widths, n_voltages: int,
         lo, hi = float(v[j - 1]), v_opt
         for _ in range(_BISECT):
             mid = 0.5 * (lo + hi)
-            tm = _pattern_terms(m, src, grid.at([mid]), t)
+            tm = _pattern_terms(m, src, grid.at([mid], errors_only=fast), t, energy=not fast)
             if tm["supported"][0] and tm["err"][:, 0].max() <= target_error:
                 hi = mid
             else:
@@ -475,7 +492,9 @@ def _least_error_voltage(ctx, grid, v, j: int, t: float, err_j: float):
     best = (None, err_j)
     for _ in range(2):
         x = np.linspace(lo, hi, 33)
-        tm = _pattern_terms(ctx.model, ctx.src, grid.at(x), t)
+        fast = fastpath.FAST
+        tm = _pattern_terms(ctx.model, ctx.src, grid.at(x, errors_only=fast), t,
+                            energy=not fast)
         mx = np.where(tm["supported"], tm["err"].max(axis=0), np.inf)
         k = int(np.argmin(mx))
         if mx[k] < best[1]:
