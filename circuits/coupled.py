@@ -15,9 +15,9 @@ combines them as in :mod:`.gatemodel`.
 :func:`coupled_refine` then searches (V, t) around the optimizer's constant-current choice for
 the best point under the coupled model: least mean energy with every coupled pattern error
 <= the target, else the least coupled max error. One FP solve gives every pulse width at once,
-so t runs over the whole pulse grid for free and V by a coarse scan, golden-section searches
-and bisection: ~20 coupled evaluations, each one FP solve per distinct Thevenin equivalent
-(default device: NOT 57, NAND2 119, MAJ3 258 solves).
+so t runs over the whole pulse grid for free; V goes where a local model of the pattern errors
+predicts the optimum (a few evaluations, each one FP solve per distinct Thevenin equivalent:
+default device NOT 12, NAND2 31, MAJ3 57 solves), with a robust scan near the target.
 """
 from __future__ import annotations
 
@@ -114,17 +114,28 @@ def _coupled(ctx, voltage: float, fp: _Solver) -> dict:
 
 
 #: Search of :func:`coupled_refine` (t runs over the source's whole pulse grid: the coupled
-#: optimum can sit several columns from the start, and one FP solve covers them all): the
-#: coarse voltage scan (step as a fraction of the start voltage, points each side, extensions
-#: past its edge while the best point sits there); a golden-section search in V for each of
-#: the REFINE_PULSES pulses of least scanned error; once a point meets the target, the shorter
-#: pulses that still do, and bisection for the lower feasible edge of the REFINE_EDGES
-#: feasible pulses cheapest so far.
-REFINE_PULSES = 2
-REFINE_EDGES = 2
-REFINE_STEP = 0.015
+#: optimum can sit several columns from the start, and one FP solve covers them all).
+#: Least error: three probes at v0 and v0 +- REFINE_STEP v0, then up to REFINE_ITER
+#: evaluations where a local model predicts the optimum (each pattern's log error linear in V
+#: per pulse, fitted to the three evaluated voltages nearest the prediction, on a grid of
+#: REFINE_GRID voltages within +- REFINE_SPAN v0), until the prediction repeats to REFINE_XTOL.
+REFINE_STEP = 0.005
+REFINE_ITER = 5
+REFINE_SPAN = 0.25
+REFINE_GRID = 2001
+REFINE_XTOL = 1e-4
+#: Least energy, once the least error comes within REFINE_NEAR x the target (the feasible
+#: bands can be narrow, so a robust search): a coarse scan (step REFINE_SCAN v0,
+#: REFINE_POINTS each side, extended REFINE_EXTEND times past an edge holding the best), a
+#: golden-section search in V for the REFINE_PULSES pulses of least scanned error, the shorter
+#: pulses that still meet the target, and bisection for the lower feasible edge of the
+#: REFINE_EDGES feasible pulses cheapest so far.
+REFINE_NEAR = 10.0
+REFINE_SCAN = 0.015
 REFINE_POINTS = 3
 REFINE_EXTEND = 2
+REFINE_PULSES = 2
+REFINE_EDGES = 2
 REFINE_GOLDEN = 5
 REFINE_BISECT = 6
 
@@ -152,6 +163,35 @@ class _Coupled:
         return self.memo[v]
 
 
+def _model(f: "_Coupled", v: float, vg: np.ndarray) -> np.ndarray:
+    """Predicted log max error (G, T) on the voltages vg: per pattern and pulse, log error
+    linear in V through the three evaluated voltages nearest v (least squares)."""
+    near = sorted(f.memo, key=lambda x: abs(x - v))[:3]
+    x = np.array(near)
+    y = np.log(np.maximum(np.stack([np.stack(list(f.memo[u][1].values())) for u in near]),
+                          1e-300))                                  # (3, P, T)
+    A = np.stack([np.ones_like(x), x - v], axis=1)
+    coef, *_ = np.linalg.lstsq(A, y.reshape(3, -1), rcond=None)
+    a, b = (c.reshape(y.shape[1:]) for c in coef)
+    return (a[None] + b[None] * (vg - v)[:, None, None]).max(axis=1)
+
+
+def _least_error(f: "_Coupled", v0: float, lo: float, hi: float) -> None:
+    """Probes around v0, then evaluations where the local model predicts the least coupled
+    max error (module constants)."""
+    for d in (-REFINE_STEP, REFINE_STEP):
+        f(min(max(v0 * (1 + d), lo), hi))
+    vg = np.linspace(max(lo, v0 * (1 - REFINE_SPAN)), min(hi, v0 * (1 + REFINE_SPAN)),
+                     REFINE_GRID)
+    v = v0
+    for _ in range(REFINE_ITER):
+        pred = _model(f, v, vg)
+        v = float(vg[np.unravel_index(int(np.argmin(pred)), pred.shape)[0]])
+        if min(abs(v - u) for u in f.memo) <= REFINE_XTOL * v0:
+            return
+        f(v)
+
+
 def _best(f: "_Coupled", j: int | None = None) -> tuple:
     """(error, V, pulse index) of least coupled max error among the voltages evaluated (at
     pulse index j only, if given)."""
@@ -161,7 +201,7 @@ def _best(f: "_Coupled", j: int | None = None) -> tuple:
 
 def _scan(f: "_Coupled", v0: float, lo: float, hi: float) -> None:
     """The coarse scan around v0, extended past an edge where the best point sits on it."""
-    h = REFINE_STEP * v0
+    h = REFINE_SCAN * v0
     for k in range(-REFINE_POINTS, REFINE_POINTS + 1):
         f(min(max(v0 + k * h, lo), hi))
     for _ in range(REFINE_EXTEND):
@@ -233,10 +273,11 @@ def _energy(ctx, v: float, t: float) -> float:
 
 def coupled_refine(ctx, v0: float, t0: float, target: float) -> dict:
     """The best (V, t) under the coupled model near the constant-current choice (v0, t0):
-    t over the source's pulse grid (one FP solve gives every pulse), V by a coarse scan
-    around v0 and golden-section searches at the best pulses; if a point meets the target,
-    the least-energy one (energy from the constant-current model) at the lower edge of its
-    pulse's coupled-feasible voltages. Rows = 1, FP source.
+    t over the source's pulse grid (one FP solve gives every pulse); V where a local model
+    of the pattern errors predicts the least coupled max error; near the target, a robust
+    scan and golden-section search, and if a point meets the target the least-energy one
+    (energy from the constant-current model) at the lower edge of its pulse's
+    coupled-feasible voltages (module constants). Rows = 1, FP source.
 
     Returns {"voltage" (V), "pulse_width" (s), "max_error_rate" (coupled), "feasible",
     "error_by_pattern", "mean_energy" (J), "start": the same at (v0, t0), "change":
@@ -246,14 +287,17 @@ def coupled_refine(ctx, v0: float, t0: float, target: float) -> dict:
     f = _Coupled(ctx, pulses)
     j0 = int(np.argmin(np.abs(pulses - t0)))
     start_err = float(f(v0)[0][j0])
-    _scan(f, v0, ctx.v_lo, ctx.v_hi)
-    for e, v, k in sorted(_best(f, k) for k in range(pulses.size))[:REFINE_PULSES]:
-        _golden(f, k, v)              # the pulses of least scanned error, each in V
+    _least_error(f, v0, ctx.v_lo, ctx.v_hi)
     err, v, j = _best(f)
+    if err <= REFINE_NEAR * target:     # a feasible band may be near: the robust search
+        _scan(f, v0, ctx.v_lo, ctx.v_hi)
+        for e, u, k in sorted(_best(f, k) for k in range(pulses.size))[:REFINE_PULSES]:
+            _golden(f, k, u)
+        err, v, j = _best(f)
     if err <= target:
         _shorter_feasible(f, j, target)
         # each feasible pulse's lowest feasible V so far; the REFINE_EDGES cheapest refined
-        coarse = sorted((_energy(ctx, min(v for v, (mx, _) in f.memo.items()
+        coarse = sorted((_energy(ctx, min(u for u, (mx, _) in f.memo.items()
                                           if mx[k] <= target), float(pulses[k])), k)
                         for k in range(pulses.size)
                         if any(mx[k] <= target for mx, _ in f.memo.values()))
