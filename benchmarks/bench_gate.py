@@ -14,7 +14,10 @@
 * ``gate_cold_s``: ``operating_point("NAND2", transistor_width="auto")`` in a fresh process
   state (the FP grids of both directions built: 2 x 56 currents), and ``gate_warm_s`` the
   same call again (grids cached in the process, as for every further gate, width or what-if
-  on the device). Target: warm < 2 s on 2 cores.
+  on the device). Target: warm < 2 s on 2 cores. Both without the coupled model;
+* ``coupled_s``: the same call with it (``coupled=True``, the default: the errors with
+  state-dependent currents at the choice and :func:`circuits.coupled.coupled_refine`, the best
+  point under them nearby), warm, best of 2, with the refinement's ``coupled_fp_solves``.
 
 Compile time is excluded by a warm-up solve on a small grid; the FP solve is the best of 3
 repetitions and the warm gate the best of 2.
@@ -85,23 +88,30 @@ def main() -> None:
     ok = p_fp > 1e-12
     diff = float(np.max(np.abs(p_bdf[ok] / p_fp[ok] - 1.0))) if ok.any() else None
     t0 = time.perf_counter()
-    operating_point("NAND2", transistor_width="auto")
+    operating_point("NAND2", transistor_width="auto", coupled=False)
     cold = time.perf_counter() - t0
-    warm = math.inf
+    warm, coupled = math.inf, math.inf
     for _ in range(2):
         t0 = time.perf_counter()
-        op = operating_point("NAND2", transistor_width="auto")
+        op = operating_point("NAND2", transistor_width="auto", coupled=False)
         warm = min(warm, time.perf_counter() - t0)
+    for _ in range(2):
+        t0 = time.perf_counter()
+        opc = operating_point("NAND2", transistor_width="auto")
+        coupled = min(coupled, time.perf_counter() - t0)
     out = {"fp_solve_s": fp_s, "bdf_s": bdf_s, "speedup": bdf_s / fp_s,
            "bdf_max_rel_diff": diff, "n_cells": [n, 2 * n], "pulse_widths": int(s.size),
            "gate_cold_s": cold, "gate_warm_s": warm, "gate_max_error": op.max_error_rate,
+           "coupled_s": coupled,
+           "coupled_fp_solves": opc.details.get("coupled_refined", {}).get("fp_solves"),
            "cores": os.cpu_count(),
            "threads": int(os.environ.get("NUMBA_NUM_THREADS", os.cpu_count()))}
     if args.json:
         print(json.dumps(out, indent=2))
     else:
         print(f"FP solve {fp_s:.3f} s vs BDF {bdf_s:.3f} s ({out['speedup']:.1f}x), "
-              f"gate cold {cold:.2f} s, warm {warm:.2f} s")
+              f"gate cold {cold:.2f} s, warm {warm:.2f} s, with the coupled model "
+              f"{coupled:.2f} s")
 
 
 if __name__ == "__main__":

@@ -27,10 +27,14 @@ Public API (SI units: V, A, s, J, ohm)::
       pulse scan, coupled output errors, table resolution); to_dict().
 
     wr = write_operating_point(value, *, device=None, table=None, technology="45nm", rows=1,
-                               target_error=1e-6, ...) -> WriteOperatingPoint
+                               target_error=1e-6, pulse_widths=None, n_voltages=121,
+                               switching=None ("fp"|"table"), pulse_range=None,
+                               subcritical=None, transistor_width=None,
+                               circuit_overrides=None) -> WriteOperatingPoint
     WriteOperatingPoint fields: value (0 = P, 1 = AP), voltage (V), pulse_width (s), error_rate
       (WER of the far row, worst case), energy (J per cell, start state uniform), latency (s),
-      feasible, reason, ... : the preset of a gate's output cell (a row-parallel write).
+      feasible, reason, switching_source, ... : the preset of a gate's output cell (a
+      row-parallel write), from the same switching source as the gates.
 
 ``device`` is a shipped device name, a TOML path or an llg Device; ``table`` an HDF5 switching
 table (``cramsim table build``) or None for the device's shipped table ``data/tables/<device>.h5``.

@@ -132,7 +132,10 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
     mean_energy (J), latency (s), current_ratio_offered, current_ratio_needed,
     error_vs_pulse_width ([{pulse_width, max_error_rate, v_operating, latency,
     retention_error, current_ratio_needed}]), tmr_needed (ratio, like TMR0), transistor_width
-    (m), cell_area (m^2), subcritical_model, then feasible, reason and details.
+    (m), cell_area (m^2), subcritical_model, then feasible, reason and details (one row,
+    FP source: details.coupled_max_error_rate with the currents following the MTJs'
+    switching, and details.coupled_refined, the best (V, t) under that coupled model near
+    the choice, with the change).
     """
     from llg.errors import ParameterError
 
@@ -186,6 +189,12 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
                  ("tmr_needed", op.tmr_needed), ("transistor_width", op.transistor_width, "m"),
                  ("cell_area", op.cell_area, "m^2"), ("subcritical_model", op.subcritical_model),
                  ("shortest_pulse_meeting_target", op.shortest_pulse_meeting_target, "s")]
+    ref = op.details.get("coupled_refined")
+    if ref:   # the currents following the MTJs' switching: at the choice and at its best
+        rows_out += [("coupled_max_error_rate", op.details.get("coupled_max_error_rate")),
+                     ("coupled_best_voltage", ref["voltage"], "V"),
+                     ("coupled_best_pulse_width", ref["pulse_width"], "s"),
+                     ("coupled_best_max_error_rate", ref["max_error_rate"])]
     rows_out += [(f"error {p}", e) for p, e in op.error_rate_by_pattern.items()]
     rows_out += [(f"energy {p}", e, "J") for p, e in op.energy_by_pattern.items()]
     emit_table(f"gate {op.gate} ({op.rows} row(s), {op.technology})",

@@ -63,6 +63,19 @@ def _switching_source(device, table, temperature, variation, switching, pulse_ra
     return fp_source(dev, pulse_range, subcritical or "fp"), dev
 
 
+def with_circuit_overrides(src, device, overrides):
+    """(source, device) with the circuit-side what-if ``overrides`` ({"TMR0": 3.0}) applied:
+    only :data:`CIRCUIT_ONLY` keys, which leave the current-driven switching unchanged."""
+    if not overrides:
+        return src, device
+    bad = set(overrides) - set(CIRCUIT_ONLY)
+    if bad:
+        raise ParameterError(f"circuit_overrides may change only {', '.join(CIRCUIT_ONLY)}"
+                             f" (resistance, not switching); got {sorted(bad)}")
+    device = device.with_(**overrides)
+    return (src.view(device) if isinstance(src, FPSwitching) else src), device
+
+
 class _Context:
     """Model + switching source + voltage range of one gate setting.
 
@@ -76,14 +89,7 @@ class _Context:
                  transistor_width=None):
         self.src, self.device = _switching_source(device, table, temperature, variation,
                                                   switching, pulse_range, subcritical)
-        if circuit_overrides:
-            bad = set(circuit_overrides) - set(CIRCUIT_ONLY)
-            if bad:
-                raise ParameterError(f"circuit_overrides may change only {', '.join(CIRCUIT_ONLY)}"
-                                     f" (resistance, not switching); got {sorted(bad)}")
-            self.device = self.device.with_(**circuit_overrides)
-            if isinstance(self.src, FPSwitching):
-                self.src = self.src.view(self.device)
+        self.src, self.device = with_circuit_overrides(self.src, self.device, circuit_overrides)
         tech = load_technology(technology)
         if transistor_width is not None:
             tech = tech.with_transistor_width(transistor_width)

@@ -319,7 +319,7 @@ def operating_point(gate, *, device=None, table=None, technology="45nm", rows: i
                     pulse_widths=None, n_voltages: int = 161,
                     circuit_overrides: dict | None = None, switching: str | None = None,
                     pulse_range=None, subcritical: str | None = None,
-                    transistor_width=None) -> GateOperatingPoint:
+                    transistor_width=None, coupled: bool = True) -> GateOperatingPoint:
     """The (V, t) of least mean energy with max pattern error <= target_error (module doc).
 
     circuit_overrides : what-if values of RA, TMR0 or V_half for the circuit only (e.g.
@@ -329,7 +329,10 @@ def operating_point(gate, *, device=None, table=None, technology="45nm", rows: i
     or "table"; default FP where it applies and no table is given. subcritical : "fp"
     (default) or "activation" (:mod:`.fpsource`). transistor_width : m, or "auto" (the
     smallest of WIDTH_FACTORS x the card's width that meets the target, else the one of least
-    max error), or None (the card's width).
+    max error), or None (the card's width). coupled : with the FP source and one row, also
+    the errors with state-dependent currents at the chosen point and the best point under
+    them nearby (``details["coupled_refined"]``, :func:`.coupled.coupled_refine`); False
+    skips both (searches that only need feasibility).
     """
     check_range("target_error", target_error, "1", 0.0, 1.0, lo_open=True, hi_open=True,
                 what="largest acceptable error probability of any input pattern")
@@ -341,12 +344,13 @@ def operating_point(gate, *, device=None, table=None, technology="45nm", rows: i
         if transistor_width != "auto":
             raise ParameterError(f"transistor_width = {transistor_width!r}: give a width in m "
                                  "(> 0) or 'auto'")
-        return _auto_width(args, target_error, pulse_widths, n_voltages)
+        return _auto_width(args, target_error, pulse_widths, n_voltages, coupled)
     ctx = _Context(*args, transistor_width=transistor_width)
-    return _finish(ctx, _optimize(ctx, target_error, pulse_widths, n_voltages))
+    return _finish(ctx, _optimize(ctx, target_error, pulse_widths, n_voltages), coupled)
 
 
-def _auto_width(args, target_error, pulse_widths, n_voltages) -> GateOperatingPoint:
+def _auto_width(args, target_error, pulse_widths, n_voltages,
+                coupled: bool = True) -> GateOperatingPoint:
     """Width search: the smallest candidate meeting the target (area is the price of width),
     else the candidate of least max error."""
     w0 = load_technology(args[3]).transistor_width
@@ -366,7 +370,7 @@ def _auto_width(args, target_error, pulse_widths, n_voltages) -> GateOperatingPo
     _, ctx, _ = best
     op = _optimize(ctx, target_error, pulse_widths, n_voltages)
     op.details["transistor_width_scan"] = scan
-    return _finish(ctx, op)
+    return _finish(ctx, op, coupled)
 
 
 def _scan_only(ctx, target_error: float, pulse_widths, n_voltages: int):
@@ -503,9 +507,10 @@ def _least_error_voltage(ctx, grid, v, j: int, t: float, err_j: float):
     return best if best[0] is not None else None
 
 
-def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:
+def _finish(ctx: _Context, op: GateOperatingPoint, coupled: bool = True) -> GateOperatingPoint:
     """Add the curve of best error vs pulse width, the shortest pulse meeting the target and
-    the current ratios (:mod:`.what_it_takes`)."""
+    the current ratios (:mod:`.what_it_takes`); ``coupled``: the coupled errors and the
+    coupled refinement (:mod:`.coupled`)."""
     from .what_it_takes import error_curve, ratio_needed, ratio_offered
 
     fp = isinstance(ctx.src, FPSwitching)
@@ -520,14 +525,18 @@ def _finish(ctx: _Context, op: GateOperatingPoint) -> GateOperatingPoint:
         op.current_ratio_needed = r
         op.details["current_needed"] = {"switch": i_sw, "hold": i_hold}
     # the coupled FP uses the macrospin law everywhere: not comparable to "activation"
-    if fp and ctx.src.subcritical == "fp" and op.v_operating is not None and \
+    if coupled and fp and ctx.src.subcritical == "fp" and op.v_operating is not None and \
             ctx.model.rows == 1:
-        from .coupled import coupled_errors
+        from .coupled import coupled_errors, coupled_refine
 
         coupled = coupled_errors(ctx, op.v_operating, op.pulse_width)
         op.details["coupled_error_by_pattern"] = coupled
         if len(coupled) == len(ctx.model.patterns):
             op.details["coupled_max_error_rate"] = max(c["error"] for c in coupled.values())
+            # the best point under the coupled model near this one (both are reported)
+            op.details["coupled_refined"] = coupled_refine(ctx, op.v_operating,
+                                                           op.pulse_width, op.target_error)
+    op.details["pulse_range"] = list(ctx.src.pulse_width_range)
     if fp:
         op.details["fp_rel_error"] = max(ctx.src.rel_error(d) for d in
                                          (op.direction, ctx.model.gate.input_disturb_direction))

@@ -121,7 +121,8 @@ def tmr_needed(gate, *, tmr_max: float = 20.0, **kwargs):
     tmr0 = _context_device(kwargs).TMR0
 
     def ok(x):
-        return operating_point(gate, circuit_overrides={"TMR0": x}, **kwargs).feasible
+        return operating_point(gate, circuit_overrides={"TMR0": x}, coupled=False,
+                               **kwargs).feasible
 
     if ok(tmr0):
         lo, hi = 0.0, tmr0
@@ -159,7 +160,7 @@ def delta_needed(gate, *, delta_max: float = 150.0, **kwargs):
         return dev.with_(Hk_eff=dev.Hk_eff * delta / dev.delta)
 
     def ok(delta):
-        return operating_point(gate, device=at(delta), **kwargs).feasible
+        return operating_point(gate, device=at(delta), coupled=False, **kwargs).feasible
 
     lo, hi = dev.delta, delta_max
     if ok(lo):

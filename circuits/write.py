@@ -1,4 +1,4 @@
-"""The preset: writing one cell per row to a known state before a gate, from the tables.
+"""The preset: writing one cell per row to a known state before a gate.
 
 Every CRAM gate first presets its output cell (logic 0 = P or 1 = AP). A preset is a plain
 STT write of one column, all ``rows`` rows at once (:func:`circuits.network.build_write_network`:
@@ -15,7 +15,10 @@ pushed deeper into it.
 * latency (s): pulse width plus the Elmore delay of the column lines.
 
 :func:`write_operating_point` picks (V, t) of least energy with WER <= target_error, or reports
-why none exists, like :func:`circuits.operating_point`.
+why none exists, like :func:`circuits.operating_point`, from the same switching source as the
+gates (:mod:`.context`): the Fokker-Planck solver (pulses over ``pulse_range``, default
+1 ns - 1 us; WER resolved down to 1e-30) where it applies and no table is given, else the table
+(its own pulse widths; WER only as small as its statistics resolve).
 """
 from __future__ import annotations
 
@@ -28,8 +31,9 @@ from llg.errors import ParameterError, check_range
 
 from .elements import MTJElement
 from .network import build_write_network
+from .context import _switching_source, with_circuit_overrides
+from .fpsource import FPSwitching
 from .operating_point import _pulse_grid
-from .tablesource import resolve_source
 from .technology import load_technology
 from .windows import V_SEARCH_MAX
 
@@ -55,6 +59,7 @@ class WriteOperatingPoint:
     technology: str
     device: str
     table: str
+    switching_source: str = "table"
     details: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -151,35 +156,71 @@ def _terms(m: _WriteModel, src, el: dict, t: float) -> dict:
 
 def write_operating_point(value: int, *, device=None, table=None, technology="45nm",
                           rows: int = 1, target_error: float = 1e-6, temperature=None,
-                          variation=None, pulse_widths=None,
-                          n_voltages: int = 121) -> WriteOperatingPoint:
+                          variation=None, pulse_widths=None, n_voltages: int = 121,
+                          switching: str | None = None, pulse_range=None,
+                          subcritical: str | None = None, transistor_width=None,
+                          circuit_overrides: dict | None = None) -> WriteOperatingPoint:
     """The (V, t) of least energy per cell with WER <= target_error for a preset to ``value``.
 
-    Arguments as :func:`circuits.operating_point`; ``value`` 0 writes P, 1 writes AP.
+    Arguments as :func:`circuits.operating_point` (``switching`` "fp" | "table",
+    ``pulse_range`` (s, s) of the FP source, ``transistor_width`` m, ``circuit_overrides``
+    RA / TMR0 / V_half); ``value`` 0 writes P, 1 writes AP. ``table`` may also be a
+    switching-source object with the table interface (a scaled or Monte Carlo table).
     """
     check_range("target_error", target_error, "1", 0.0, 1.0, lo_open=True, hi_open=True,
                 what="largest acceptable write error rate")
-    src, dev = resolve_source(device, table, temperature, variation)
-    m = _WriteModel(value, dev, technology, rows)
+    src, dev = _switching_source(device, table, temperature, variation, switching,
+                                 pulse_range, subcritical)
+    src, dev = with_circuit_overrides(src, dev, circuit_overrides)
+    tech = load_technology(technology)
+    if transistor_width is not None:
+        tech = tech.with_transistor_width(transistor_width)
+    m = _WriteModel(value, dev, tech, rows)
     src.require(m.direction)
     i_lo, i_hi = src.current_range
     v_lo = m.voltage_for_current(i_lo)
     v_hi = m.voltage_for_current(i_hi)
     common = dict(value=value, target_error=target_error, rows=m.rows,
                   direction=m.direction, current_sign=-1 if m.direction == "P-AP" else 1,
-                  technology=m.technology.name, device=dev.name, table=src.path)
+                  technology=m.technology.name, device=dev.name, table=src.path,
+                  switching_source="fp" if isinstance(src, FPSwitching) else "table")
     if not math.isfinite(v_lo):
         return WriteOperatingPoint(
             voltage=None, pulse_width=None, error_rate=1.0, energy=math.nan, latency=None,
             feasible=False, reason=f"with {m.rows} rows the IR drop on the column lines keeps "
-            f"the far cell below the table's smallest current {i_lo:g} A up to "
+            f"the far cell below the switching source's smallest current {i_lo:g} A up to "
             f"{V_SEARCH_MAX:g} V", **common)
     if not math.isfinite(v_hi):
         v_hi = V_SEARCH_MAX
     v = np.linspace(v_lo, v_hi, n_voltages)
+    best, closest = _scan(m, src, v, _pulse_grid(src, pulse_widths), target_error)
+    if best is None:
+        err, t, j = closest
+        vv = float(v[j])
+        reason = (f"no (V, t) in the switching source's range reaches WER <= "
+                  f"{target_error:g}: the best is {err:.3g} at V = {vv:.4g} V, t = {t:.3g} s "
+                  "(its largest current or pulse width is too small for this target)")
+    else:
+        _, t, j = best
+        vv = _lower_edge(m, src, v, j, t, target_error)
+        reason = f"minimum energy per cell with WER <= {target_error:g}"
+    terms = _terms(m, src, _electrical(m, [vv]), t)
+    return WriteOperatingPoint(
+        voltage=vv, pulse_width=t, error_rate=float(terms["wer"][0]),
+        energy=float(terms["energy"][0]), latency=t + m.settle_time(),
+        feasible=best is not None, reason=reason,
+        details={"current": float(terms["current"][0]),
+                 "error_upper": float(terms["wer_upper"][0]),
+                 "table_voltage_range": [v_lo, v_hi],
+                 "pulse_range": list(src.pulse_width_range)}, **common)
+
+
+def _scan(m: _WriteModel, src, v: np.ndarray, pulses, target_error: float):
+    """(best, closest) over the (V, t) grid: best = (energy, t, j) of least energy with
+    WER <= target (None if none), closest = (WER, t, j) of least WER."""
     grid = _electrical(m, v)
     best, closest = None, None
-    for t in _pulse_grid(src, pulse_widths):
+    for t in pulses:
         terms = _terms(m, src, grid, t)
         err = np.where(terms["supported"], terms["wer"], np.inf)
         j = int(np.argmin(err))
@@ -190,33 +231,22 @@ def write_operating_point(value: int, *, device=None, table=None, technology="45
             j0 = int(ok[np.argmin(terms["energy"][ok])])
             if best is None or terms["energy"][j0] < best[0]:
                 best = (float(terms["energy"][j0]), float(t), j0)
-    if best is None:
-        err, t, j = closest
-        vv = float(v[j])
-        reason = (f"no (V, t) in the table's range reaches WER <= {target_error:g}: the best is "
-                  f"{err:.3g} at V = {vv:.4g} V, t = {t:.3g} s (the table's largest current or "
-                  "pulse width is too small for this target)")
-        feasible = False
-    else:
-        _, t, j = best
-        vv = float(v[j])
-        if j > 0:   # refine the smallest V meeting the target at this pulse width
-            lo, hi = float(v[j - 1]), vv
-            for _ in range(_BISECT):
-                mid = 0.5 * (lo + hi)
-                if _terms(m, src, _electrical(m, [mid]), t)["wer"][0] <= target_error:
-                    hi = mid
-                else:
-                    lo = mid
-                if hi - lo < 1e-7 * hi:
-                    break
-            vv = hi
-        reason = f"minimum energy per cell with WER <= {target_error:g}"
-        feasible = True
-    terms = _terms(m, src, _electrical(m, [vv]), t)
-    return WriteOperatingPoint(
-        voltage=vv, pulse_width=t, error_rate=float(terms["wer"][0]),
-        energy=float(terms["energy"][0]), latency=t + m.settle_time(), feasible=feasible,
-        reason=reason, details={"current": float(terms["current"][0]),
-                                "error_upper": float(terms["wer_upper"][0]),
-                                "table_voltage_range": [v_lo, v_hi]}, **common)
+    return best, closest
+
+
+def _lower_edge(m: _WriteModel, src, v: np.ndarray, j: int, t: float,
+                target_error: float) -> float:
+    """The smallest V meeting the target at pulse width t, between grid points j - 1 and j
+    (WER falls with V; energy rises with it)."""
+    if j == 0:
+        return float(v[0])
+    lo, hi = float(v[j - 1]), float(v[j])
+    for _ in range(_BISECT):
+        mid = 0.5 * (lo + hi)
+        if _terms(m, src, _electrical(m, [mid]), t)["wer"][0] <= target_error:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo < 1e-7 * hi:
+            break
+    return hi

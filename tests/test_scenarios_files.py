@@ -132,3 +132,22 @@ def test_cli_bad_scenario_is_one_line_error():
 def sys_executable():
     import sys
     return sys.executable
+
+
+def test_scenario_switching_is_the_changed_devices_fp_source():
+    """Without a table the scenario's device gets its own FP source (the report's gates' model),
+    pulses 1 ns up to the scenario's speed target; a target below 1 ns is refused."""
+    from arrays.study.scaled_switching import scenario_switching
+
+    sw = scenario_switching("default", (("TMR0", 3.0), ("polarization", 0.75)), 10e-9)
+    assert sw["table"] is None and sw["pulse_range"] == (1e-9, 10e-9)
+    assert sw["device"].TMR0 == 3.0 and sw["device"].polarization == 0.75
+    assert sw["device"].ic0 / load_device("default").ic0 == pytest.approx(0.6 / 0.75, rel=1e-12)
+    assert scenario_switching("default", (), None)["pulse_range"] == (1e-9, 1e-6)
+    assert scenario_switching("default", (), 1e-3)["pulse_range"] == (1e-9, 1e-6)
+    with pytest.raises(ParameterError, match="max_pulse_width"):
+        scenario_switching("default", (), 0.5e-9)
+    # with a table the table path (rescaled, pulses up to the target) is kept
+    tab = scenario_switching("default", (("polarization", 0.75),), 10e-9,
+                             str(data_dir() / "tables" / "default.h5"))
+    assert isinstance(tab["table"], ScaledSwitching) and tab["pulse_range"] is None

@@ -40,6 +40,13 @@ def test_scenario_section(payload):
             assert r["in_band"] == (lo <= r["energy_ratio"] <= hi)
     v = st["verdicts"][0]
     assert v["claim"] == "mature_50x" and v["verdict"]
+    # one switching model for every row: the scenario's device on its own FP source, pulses
+    # up to the scenario's 10 ns speed target; the as-shipped gates and writes on FP too
+    sw = st["scenarios"][0]["switching"]
+    assert "gates: Fokker-Planck" in sw and "writes: Fokker-Planck" in sw and "-1e-08 s" in sw
+    shipped_sw = payload["setup"]["costs"]["parameters"]["switching"]
+    assert shipped_sw["gates"]["source"] == shipped_sw["writes"]["source"] == "fp"
+    assert shipped_sw["writes"]["pulse_range"] == [1e-9, 1e-6]
     assert "## Maturity scenarios" in payload["_md"]
     assert (payload["_out"] / "scenarios.png").stat().st_size > 1000
 

@@ -1,4 +1,4 @@
-"""Validation cases for the CRAM circuit layer: windows and the nodal network."""
+"""Validation cases for the CRAM circuit layer: windows, the nodal network, the preset write."""
 from __future__ import annotations
 
 import math
@@ -154,3 +154,35 @@ def energy_fixed_resistance(quick, out_dir):
     return CaseResult("cram_energy_fixed_resistance", worst < tol, float(got[1]),
                       float(ref[1]), tol, "J",
                       f"largest relative deviation over V = {list(v)} V: {worst:.2e}")
+
+
+@case("preset_write_fp_vs_table",
+      "The preset write (circuits.write_operating_point, 16 rows, far row worst case, WER "
+      "target 1e-6) on the gate layer's Fokker-Planck source (its coarse grid, splines in "
+      "log |I|) at a 10.2 ns pulse of the shipped table: the write error rate at its far-row "
+      "current lies inside the table's interval there (the table's WER from the full-resolution "
+      "FP solver with its discretization bounds), for both write values; the value is the "
+      "larger relative distance from the table's WER, the tolerance the table's half-width.",
+      "Butler et al., IEEE Trans. Magn. 48, 4684 (2012) (the FP equation); the shipped table "
+      "data/tables/default.h5 (llg.tables, WER by llg.fokker_planck at its default grid)")
+def preset_write_fp_vs_table(quick, out_dir):
+    from circuits import write_operating_point
+    from llg.tables import open_table
+
+    table = open_table("default")
+    t = float(table.axes["pulse_width"].values[13])
+    rel, half, inside, lines = 0.0, 0.0, True, []
+    for value in (0, 1):
+        op = write_operating_point(value, switching="fp", pulse_widths=[t], rows=16,
+                                   n_voltages=61)
+        sign = -1.0 if op.direction == "P-AP" else 1.0
+        q = table.query(["wer", "wer_ci_low", "wer_ci_high"], current=sign *
+                        op.details["current"], pulse_width=t, direction=op.direction)
+        lo, w, hi = (float(q[k]) for k in ("wer_ci_low", "wer", "wer_ci_high"))
+        inside &= lo <= op.error_rate <= hi
+        rel = max(rel, abs(op.error_rate / w - 1))
+        half = max(half, (hi - lo) / (2 * w))
+        lines.append(f"write {value}: FP {op.error_rate:.4g} at {op.details['current']:.4g} A "
+                     f"({op.voltage:.4g} V); table {w:.4g} [{lo:.4g}, {hi:.4g}]")
+    return CaseResult("preset_write_fp_vs_table", bool(inside), rel, 0.0, half, "1",
+                      f"t = {t:.3g} s; " + "; ".join(lines))

@@ -1,6 +1,6 @@
 """Validation cases for the technology cards and the maturity scenarios: the cards' macro MAC
 energies against their sources' headline efficiencies, the binary state-overlap law against
-Monte Carlo, and the scenario table re-use against Sun's Ic0 ~ 1/eta."""
+Monte Carlo, and the scenario table re-use and FP source against Sun's Ic0 ~ 1/eta."""
 from __future__ import annotations
 
 import math
@@ -104,3 +104,40 @@ def ic0_scaling(quick, out_dir):
     dev_ok = abs(want / (0.6 / 0.75) - 1) < 1e-12
     return CaseResult("scenario_ic0_scaling", dev_ok and abs(ratio / want - 1) < 1e-6, ratio,
                       want, 1e-6, "1", f"I50 at t = {t:.3g} s; eta 0.6 -> 0.75")
+
+
+@case("scenario_fp_ic0_scaling",
+      "A scenario's eta change on the Fokker-Planck source the report uses "
+      "(arrays.study.scaled_switching.scenario_switching: the changed device's own FP grids): "
+      "the 50 % switching current at a 31.6 ns pulse, over the shipped device's, equals "
+      "Ic0'/Ic0 = eta/eta' (Sun 2000).",
+      "Ic0 = 2 e alpha mu0 Ms Hk_eff V / (hbar eta): Sun, Phys. Rev. B 62, 570 (2000); "
+      "a_J proportional to eta I: Slonczewski, JMMM 159, L1 (1996)")
+def fp_ic0_scaling(quick, out_dir):
+    from arrays.study.scaled_switching import scenario_switching
+    from circuits.fpsource import fp_source
+    from llg.device import load_device
+
+    dev0 = load_device("default")
+    sw = scenario_switching("default", (("polarization", 0.75),), None)
+    base = fp_source(dev0)
+    src = fp_source(sw["device"], sw["pulse_range"])
+    t = float(base.pulse_widths[15])        # 31.6 ns, a grid column of both sources
+
+    def i50(s):
+        lo, hi = s.current_range
+        a, b = math.log(lo), math.log(hi)
+        for _ in range(60):
+            m = 0.5 * (a + b)
+            if s.p_switch("AP-P", np.array([math.exp(m)]), t)[0][0] < 0.5:
+                a = m
+            else:
+                b = m
+        return math.exp(0.5 * (a + b))
+
+    ratio = i50(src) / i50(base)
+    want = 0.6 / 0.75
+    dev_ok = abs(sw["device"].ic0 / dev0.ic0 / want - 1) < 1e-12
+    return CaseResult("scenario_fp_ic0_scaling", dev_ok and abs(ratio / want - 1) < 1e-6,
+                      ratio, want, 1e-6, "1", f"I50 at t = {t:.3g} s; eta 0.6 -> 0.75; "
+                      f"source: {sw['source']}")

@@ -154,8 +154,13 @@ def write_cost_from_operating_point(op, value: int, source: str) -> WriteCost:
 @functools.lru_cache(maxsize=16)
 def circuit_costs(device: str = "default", table: str | None = None, rows: int = 1024,
                   target_error: float = 1e-6, technology: str | None = None,
-                  gates: tuple | None = None, overrides: tuple | None = None) -> CostModel:
+                  gates: tuple | None = None, overrides: tuple | None = None,
+                  pulse_range: tuple | None = None) -> CostModel:
     """Costs from the circuits layer at its optimized operating points (cached per args).
+
+    Gates and preset writes read one switching source: the Fokker-Planck solver (pulses over
+    ``pulse_range``, s, default 1 ns - 1 us) where it applies and no ``table`` is given, else
+    the table; ``parameters["switching"]`` records which, with the pulse range.
 
     Gates for which circuits finds no operating point at all go to ``infeasible``; gates whose
     best point misses the target error keep their (real) costs and error rates and are listed
@@ -166,7 +171,8 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
     the circuit side only; the current-driven switching table stays exact).
     """
     params = {"rows": rows, "target_error": target_error, "table": table,
-              "technology": technology, "overrides": dict(overrides or ())}
+              "technology": technology, "overrides": dict(overrides or ()),
+              "pulse_range": pulse_range}
     model = CostModel("circuits", str(device), "", parameters=params,
                       includes_line_charging=True)
     try:
@@ -178,6 +184,8 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
         model.pending.append("preset (single-cell write) costs: not available from circuits")
         return model
     kwargs = {"device": device, "table": table, "rows": rows, "target_error": target_error}
+    if pulse_range is not None:
+        kwargs["pulse_range"] = tuple(pulse_range)
     if technology is not None:
         kwargs["technology"] = technology
     gate_kwargs = dict(kwargs)
@@ -195,6 +203,7 @@ def circuit_costs(device: str = "default", table: str | None = None, rows: int =
                              "is not available yet")
     else:
         _add_write_costs(model, wfn, kwargs, overrides)
+    model.parameters["switching"] = model.parameters.pop("_switching", {})
     return model
 
 
@@ -208,8 +217,20 @@ def _add_gate_costs(model: CostModel, op_fn, names, gate_kwargs: dict) -> None:
             model.infeasible[name] = str(getattr(op, "reason", "no operating point"))
             continue
         model.gates[name] = gate_cost_from_operating_point(op)
+        _note_source(model, "gates", op)
         if not getattr(op, "feasible", True):
             model.off_target[name] = str(getattr(op, "reason", "misses the target error"))
+
+
+def _note_source(model: CostModel, what: str, op) -> None:
+    """Record the switching source an operating point read (``"fp"`` / ``"table"``, and the
+    pulse widths it could use) under ``parameters["_switching"][what]``."""
+    pulses = [e["pulse_width"] for e in getattr(op, "error_vs_pulse_width", None) or []]
+    rng = (op.details or {}).get("pulse_range") or ([min(pulses), max(pulses)] if pulses
+                                                    else None)
+    model.parameters.setdefault("_switching", {})[what] = {
+        "source": getattr(op, "switching_source", "table"), "path": getattr(op, "table", ""),
+        "pulse_range": None if rng is None else [float(x) for x in rng]}
 
 
 def _add_write_costs(model: CostModel, wfn, kwargs: dict, overrides) -> None:
@@ -234,6 +255,8 @@ def _add_write_costs(model: CostModel, wfn, kwargs: dict, overrides) -> None:
             continue
         model.writes[value] = write_cost_from_operating_point(
             op, value, f"circuits.write_operating_point({value}, device={device!r}, "
-            f"rows={rows}, target_error={target_error:g})")
+            f"rows={rows}, target_error={target_error:g}; "
+            f"{getattr(op, 'switching_source', 'table')} source)")
+        _note_source(model, "writes", op)
         if not getattr(op, "feasible", True):
             model.off_target[key] = str(getattr(op, "reason", "misses the target error"))

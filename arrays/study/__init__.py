@@ -10,7 +10,7 @@ nothing imports it except the CLI.
     sections/         the report's sections in order, each computing its data and rendering
                       its own markdown and figures (Section, Context, SECTIONS)
     scenarios         maturity scenarios (data/scenarios): device/periphery/integration what-ifs
-    scaled_switching  the shipped switching table re-used exactly for another eta / TMR
+    scaled_switching  a scenario device's switching source (its own FP grids; a --table rescaled)
     memtech           technology cards (data/memtech): SRAM CIM, ReRAM, PCM, MRAM
     training          training step vs inference: weight writes, write errors, endurance
     plots             the report's figures (matplotlib, Agg)

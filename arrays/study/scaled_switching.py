@@ -1,4 +1,13 @@
-"""A device's switching table re-used for a device with another spin-torque efficiency.
+"""The switching source of a maturity scenario's device.
+
+:func:`scenario_switching` is what the report uses: the scenario's device (the shipped device
+with the scenario's TMR0, RA, V_half and eta) gets its own Fokker-Planck source, the gates'
+default (:mod:`circuits.context`), over the gates' pulse range 1 ns - 1 us capped at the
+scenario's ``max_pulse_width`` (a speed target) - so the scenario rows and the as-shipped rows
+come from one switching model. Only when the report is given a table (``--table``) do the
+scenarios re-use it, rescaled as follows (:func:`scenario_source`).
+
+A device's switching table re-used for a device with another spin-torque efficiency.
 
 For the constant-efficiency Slonczewski torque (``stt_model = "constant"``, the shipped
 devices) the damping-like torque is ``a_J = eta hbar I / (2 e mu0 Ms V)`` (Slonczewski, JMMM
@@ -80,3 +89,32 @@ def scenario_source(device: str = "default", changes: tuple = (),
     out = (ScaledSwitching(base, dev, s, max_pulse_width), dev)
     _CACHE[key] = out
     return out
+
+
+def scenario_switching(device: str = "default", changes: tuple = (),
+                       max_pulse_width: float | None = None, table: str | None = None) -> dict:
+    """:func:`arrays.energy.costs.circuit_costs` arguments for ``device`` with ``changes``:
+    ``{"device": Device, "table": source or None, "pulse_range": (s, s) or None,
+    "source": words}``.
+
+    No table: the Fokker-Planck source of the changed device (its own Ic0), pulses from the
+    gates' shortest to min(their longest, ``max_pulse_width``). A table: :func:`scenario_source`
+    (the table rescaled, its pulse widths up to ``max_pulse_width``).
+    """
+    from circuits.fpsource import PULSE_RANGE
+    from llg.device import Device, load_device
+    from llg.errors import check_range
+
+    if table is not None:
+        src, dev = scenario_source(device, changes, max_pulse_width, table)
+        return {"device": dev, "table": src, "pulse_range": None, "source": src.path}
+    dev0 = device if isinstance(device, Device) else load_device(str(device))
+    dev = dev0.with_(**dict(changes))
+    hi = PULSE_RANGE[1]
+    if max_pulse_width is not None:
+        hi = min(hi, check_range("max_pulse_width", max_pulse_width, "s", PULSE_RANGE[0], None,
+                                 lo_open=True, what="longest gate/write pulse (above the "
+                                 "gates' shortest pulse)"))
+    return {"device": dev, "table": None, "pulse_range": (PULSE_RANGE[0], hi),
+            "source": f"Fokker-Planck (direct) for the scenario's device, pulses "
+                      f"{PULSE_RANGE[0]:g}-{hi:g} s"}

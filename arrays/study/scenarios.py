@@ -5,9 +5,10 @@ A scenario file gives, each as ``{value, unit, source}``:
 
 * ``[device]``: ``TMR0``, ``RA``, ``V_half``, ``polarization`` (the Slonczewski efficiency
   eta, which sets Ic0 = 2 e alpha mu0 Ms Hk_eff V / (hbar eta)) and ``max_pulse_width`` (a
-  speed target: the circuits optimizer may use only table pulse widths up to it). These keep
-  the shipped switching table exact (:mod:`arrays.study.scaled_switching`); any other device change
-  needs its own table and is refused;
+  speed target: the circuits optimizer may use only pulse widths up to it). The changed
+  device gets its own Fokker-Planck switching source, the gates' as shipped, pulses
+  1 ns - min(1 us, max_pulse_width) (:mod:`arrays.study.scaled_switching`); with a
+  ``--table`` the table is rescaled instead, exactly for these four parameters;
 * ``[array]``, ``[periphery]``, ``[interface]``: any entry of the peripherals card
   (data/peripherals), replacing the card's value; ``[die]``, ``[control]``: any entry of
   the system card (data/system: die capacity and power budget, from which the arrays
@@ -113,14 +114,14 @@ def load_scenario(name_or_path) -> Scenario:
 def scenario_setup(scenario: Scenario | str, base, costs=None, gates=None):
     """The :class:`~arrays.energy.evaluate.Setup` of ``base`` under ``scenario``.
 
-    Device changes go through :func:`~arrays.study.scaled_switching.scenario_source` (exact on the
-    shipped table) and :func:`~arrays.energy.costs.circuit_costs` (cached per device/table/rows, so
+    Device changes go through :func:`~arrays.study.scaled_switching.scenario_switching` (the
+    changed device's FP source, or the rescaled table) and :func:`~arrays.energy.costs.circuit_costs` (cached per device/table/rows, so
     one circuits run per scenario and process); periphery changes through
     ``DataCard.with_values``. ``costs`` skips the circuits run (tests); ``gates`` restricts
     the circuits run to these gates (the ones the workloads use: faster).
     """
     from ..energy.costs import circuit_costs
-    from .scaled_switching import scenario_source
+    from .scaled_switching import scenario_switching
 
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     per = base.periphery.with_values(**sc.periphery_changes) if sc.periphery_changes \
@@ -130,13 +131,14 @@ def scenario_setup(scenario: Scenario | str, base, costs=None, gates=None):
         f"{k}={v:g}" for k, v in sc.device_changes) + \
         (f", pulse<={sc.max_pulse_width:g} s" if sc.max_pulse_width else "") + "]"
     if costs is None:
-        src, dev = scenario_source(base.device, sc.device_changes, sc.max_pulse_width,
-                                   base.table)
-        raw = circuit_costs(dev, src, rows, base.target_error, base.technology.name,
-                            tuple(sorted(gates)) if gates else None)
+        sw = scenario_switching(base.device, sc.device_changes, sc.max_pulse_width,
+                                base.table)
+        raw = circuit_costs(sw["device"], sw["table"], rows, base.target_error,
+                            base.technology.name, tuple(sorted(gates)) if gates else None,
+                            None, sw["pulse_range"])
         costs = dataclasses.replace(raw, device=label,
                                     source=f"circuits.operating_point at scenario "
-                                           f"{sc.name!r} ({label}; {src.path})")
+                                           f"{sc.name!r} ({label}; {sw['source']})")
     sysc = base.system.with_values(**sc.system_changes) \
         if sc.system_changes and base.system is not None else base.system
     return dataclasses.replace(base, device=label, periphery=per, costs=costs, system=sysc)

@@ -72,3 +72,19 @@ def fmt(x, unit="", digits=3) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
     return f"{x:.{digits}g}{(' ' + unit) if unit else ''}"
+
+
+def switching_words(costs) -> str:
+    """The switching model a cost model's gates and writes read, in words (from
+    ``costs.parameters["switching"]``, see :func:`arrays.energy.costs.circuit_costs`)."""
+    sw = (getattr(costs, "parameters", None) or {}).get("switching") or {}
+    parts = []
+    for what in ("gates", "writes"):
+        s = sw.get(what)
+        if not s:
+            continue
+        name = "Fokker-Planck (direct)" if s["source"] == "fp" else f"table `{s['path']}`"
+        rng = s.get("pulse_range")
+        parts.append(f"{what}: {name}" + (f", pulses {rng[0]:.3g}-{rng[1]:.3g} s" if rng
+                                          else ""))
+    return "; ".join(parts) if parts else "switching source not recorded"

@@ -3,7 +3,7 @@ inputs (operating points pending, infeasible or off target)."""
 from __future__ import annotations
 
 from ...energy.evaluate import HEADLINE_SCENARIO
-from .base import Section
+from .base import Section, switching_words
 
 
 def _setup(ctx):
@@ -13,7 +13,7 @@ def _setup(ctx):
 def _render_setup(ctx, data) -> list:
     s = ctx.setup
     return ["# CRAM vs conventional processing: where does the advantage hold?", "",
-            f"Device `{s.device}`, switching table `{s.table or 'shipped default'}`, "
+            f"Device `{s.device}`, switching ({switching_words(s.costs)}), "
             f"technology `{s.technology.name}`, periphery `{s.periphery.name}` "
             f"({s.rows} x {s.cols} arrays; the arrays computing at once derived from "
             f"die `{s.system.name if s.system else '—'}` per workload), drivers "

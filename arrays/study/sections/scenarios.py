@@ -9,7 +9,7 @@ import numpy as np
 
 from ...energy.evaluate import HEADLINE_BASELINE, HEADLINE_SCENARIO, evaluate
 from ..claims import maturity_bands
-from .base import Section, fmt
+from .base import Section, fmt, switching_words
 
 def scenario_study(base, names, scenarios=None, say=lambda m: None, default_results=None
                    ) -> dict:
@@ -33,6 +33,7 @@ def scenario_study(base, names, scenarios=None, say=lambda m: None, default_resu
         meta.append({"name": sc.name, "description": sc.description,
                      "rationale": sc.rationale, "claim": sc.claim, "band": maturity_bands().get(sc.claim),
                      "device": su.device, "sources": sc.sources(),
+                     "switching": switching_words(c),
                      "off_target": sorted(c.off_target), "infeasible": sorted(c.infeasible),
                      "max_gate_error": max([float(np.max(g.error_by_pattern))
                                             for g in c.gates.values()] or [math.nan]),
@@ -142,13 +143,14 @@ def scenario_markdown(study: dict, fig: str | None) -> list:
          "Each scenario (data/scenarios/*.toml) changes the device (TMR0 and the spin-torque "
          "efficiency eta, which sets Ic0; a largest pulse width), the periphery and the "
          "integration; every workload is then run through the same evaluate / circuits / "
-         "ledger path as above. The device changes keep the shipped switching table exact "
-         "(the current axis scales with eta, resistances do not enter current-driven "
-         "switching: arrays/study/scaled_switching.py). Energy ratio: data resident, vs "
+         "ledger path as above. Each scenario's device gets its own switching source, the "
+         "same model as the as-shipped rows (arrays/study/scaled_switching.py; its source "
+         "per scenario below). Energy ratio: data resident, vs "
          f"`{HEADLINE_BASELINE}`.", ""]
     for m in study["scenarios"]:
         L.append(f"* **{m['name']}** (judged against `{m['claim']}`, band "
-                 f"{m['band'][0]:g}-{m['band'][1]:g}x): {m['description']}. {m['rationale']}")
+                 f"{m['band'][0]:g}-{m['band'][1]:g}x): {m['description']}. {m['rationale']} "
+                 f"Switching: {m.get('switching', 'not recorded')}.")
     held = [(v["scenario"], v["holds_for"]) for v in study["verdicts"] if v["holds_for"]]
     L += ["", "**In short:** " + ("; ".join(f"`{s}`'s claim holds for {', '.join(w)}"
                                             for s, w in held) if held else

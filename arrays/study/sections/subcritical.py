@@ -41,11 +41,30 @@ def study(setup, say=lambda m: None) -> dict:
                          "max_error_rate": op.max_error_rate, "pulse_width": op.pulse_width,
                          "shortest_pulse_meeting_target": op.shortest_pulse_meeting_target,
                          "coupled_max_error_rate": op.details.get("coupled_max_error_rate"),
+                         "coupled_refined": _refined(op.details.get("coupled_refined")),
+                         "v_operating": op.v_operating,
                          "current_ratio_offered": op.current_ratio_offered,
                          "current_ratio_needed": op.current_ratio_needed})
     verdict = {m: [r["gate"] for r in rows if r["model"] == m and r["feasible"]]
                for m in MODELS}
     return {"rows": rows, "feasible_gates": verdict, "target_error": setup.target_error}
+
+
+def _refined(r):
+    """The coupled refinement's point, error and change (JSON-able), or None."""
+    if not r:
+        return None
+    keep = ("voltage", "pulse_width", "max_error_rate", "feasible", "mean_energy",
+            "evaluations", "fp_solves")
+    return {**{k: r[k] for k in keep}, "change": r["change"]}
+
+
+def _refined_cell(r) -> str:
+    c = (r or {}).get("coupled_refined")
+    if not c:
+        return "—"
+    return (f"{fmt(c['max_error_rate'])} at {fmt(c['voltage'], 'V', 4)}, {fmt(c['pulse_width'])} s "
+            f"(ΔV {c['change']['voltage'] * 1e3:+.3g} mV, t x{c['change']['pulse_width_ratio']:.3g})")
 
 
 def markdown(st: dict) -> list:
@@ -59,12 +78,16 @@ def markdown(st: dict) -> list:
           "tau0 exp(Delta (1 - i)^b), b and tau0 from the device (default b = 1, tau0 = 1 ns; "
           "Koch, Katine & Sun 2004). 'coupled' is the max error at the same point with the "
           "currents of the output and of the disturbed inputs following their resistance as "
-          "they switch (FP with i(u); `fp` only).", "",
-          "| gate | model | max error | coupled | pulse (s) | shortest pulse meeting target "
-          "(s) | I ratio offered / needed |", "|---|---|---|---|---|---|---|"]
+          "they switch (FP with i(u); `fp` only); 'best coupled' is the point of least "
+          "coupled max error (least energy where one meets the target) near the optimizer's "
+          "choice (circuits.coupled.coupled_refine), with its change from that choice.", "",
+          "| gate | model | max error | coupled | best coupled | pulse (s) | shortest pulse "
+          "meeting target (s) | I ratio offered / needed |",
+          "|---|---|---|---|---|---|---|---|"]
     for r in st["rows"]:
         L.append(f"| {r['gate']} | {r['model']} | {fmt(r['max_error_rate'])} | "
-                 f"{fmt(r['coupled_max_error_rate'])} | {fmt(r['pulse_width'])} | "
+                 f"{fmt(r['coupled_max_error_rate'])} | {_refined_cell(r)} | "
+                 f"{fmt(r['pulse_width'])} | "
                  f"{fmt(r['shortest_pulse_meeting_target'])} | "
                  f"{fmt(r['current_ratio_offered'])} / {fmt(r['current_ratio_needed'])} |")
     for m, gates in st["feasible_gates"].items():

@@ -1,19 +1,19 @@
 """TMR what-if (circuit side): the energy ratio and accuracy when only the circuit sees a
-different TMR ratio (the current-driven switching table stays exact)."""
+different TMR ratio (the current-driven switching stays exact: resistances do not enter it)."""
 from __future__ import annotations
 
 import dataclasses
 
 from ...energy.costs import circuit_costs
 from ...energy.evaluate import Setup, evaluate
-from .base import Section, fmt
+from .base import Section, fmt, switching_words
 
 TMR_VALUES = (1.0, 1.5, 2.5, 4.0)       # TMR0 (1) of the what-if (--tmr-sweep)
 
 
 def tmr_study(setup: Setup, names, values=TMR_VALUES, say=lambda m: None) -> dict:
     """Energy ratio and accuracy vs the TMR ratio (circuit-side what-if, circuits layer's
-    ``circuit_overrides``; the current-driven switching table stays exact)."""
+    ``circuit_overrides``, gates and writes; the current-driven switching stays exact)."""
     rows = []
     for v in values:
         say(f"TMR what-if: TMR0 = {v:g}")
@@ -49,7 +49,8 @@ def _render(ctx, st) -> list:
     L = ["### TMR what-if (circuit side)", "",
          "Energy ratio (headline comparison) and accuracy with device errors when the "
          "TMR ratio of the device is changed on the circuit side only "
-         "(`circuit_overrides`; the current-driven switching table stays exact).", "",
+         "(`circuit_overrides`, gates and preset writes; the current-driven switching stays "
+         f"exact). Switching: {switching_words(ctx.setup.costs)}.", "",
          "| workload | " + " | ".join(f"TMR {v:g}" for v in st["values"]) + " |",
          "|---|" + "---|" * len(st["values"])]
     for n in dict.fromkeys(r["workload"] for r in st["rows"]):
