@@ -113,10 +113,23 @@ def test_gemv_names_and_bad_sizes():
             get_workload(bad)
     with pytest.raises(ParameterError, match="batch = 0"):
         get_workload("gemv8_64x64", batch=0)
-    with pytest.raises(ParameterError, match="GiB"):
-        check_memory(1 << 26, 1024, "GEMV test")
     with pytest.raises(ParameterError, match="not found"):
         load_baseline("gpu_nonexistent")
+
+
+def test_gemv_memory_uses_the_one_limit(monkeypatch):
+    """The GEMV check is llg.errors.check_memory: CRAMSIM_MEMORY_LIMIT decides, the message
+    names the estimate and the limit. 64 rows x 1024 columns of bit-packed state = 8 kiB."""
+    monkeypatch.setenv("CRAMSIM_MEMORY_LIMIT", str(8 * 1024))
+    check_memory(64, 1024, "GEMV test")                       # exactly at the limit: allowed
+    with pytest.raises(ParameterError, match="limit of .* GiB.*smaller matrix"):
+        check_memory(65, 1024, "GEMV test")                   # 2 words per column: 16 kiB
+    w = np.zeros((128, 256), dtype=np.int64)
+    with pytest.raises(ParameterError, match="GEMV 128x256"):
+        GemvInstance(w, np.zeros(256, dtype=np.int64), 1024)  # cell state + 32 B per weight
+    monkeypatch.setenv("CRAMSIM_MEMORY_LIMIT", str(1 << 30))
+    inst = GemvInstance(w, np.zeros(256, dtype=np.int64), 1024)
+    assert inst.state.rows == 128 * inst.chunks
 
 
 def test_gemv_sample_instance_checks_whole_outputs():
