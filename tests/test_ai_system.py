@@ -46,6 +46,45 @@ def test_hybrid_ledger_by_hand():
     assert not {"activation_io", "data_out_io"} & {i.key for i in h.items}
 
 
+def test_hybrid_gpu_wait_states_by_hand():
+    """The waiting GPU's three states, each from the card values by hand: static 70 W x the
+    wait; power-gated 10 W x the wait + one 7 mJ wake-up (and 100 us more latency); busy
+    elsewhere nothing. The wait is the CRAM gate cycles plus the link transfer."""
+    from arrays.energy.hybrid import GPU_WAIT_MODES, hybrid_by_gpu_wait
+
+    card, gpu = load_hybrid(), load_baseline("gpu_h100_sxm")
+    assert card.meta["gpu_wait"] in GPU_WAIT_MODES
+    wl = SimpleNamespace(name="w", n_items=256, items_per_unit=128, link_bits_per_unit=1000.0)
+    res = SimpleNamespace(workload=wl, cram={"resident": _cram_ledger()})
+    by = hybrid_by_gpu_wait(res, gpu, card)
+    assert set(by) == {"static", "power_gated", "busy_elsewhere"}
+    wait = 1e-3 + 2000.0 / 8 / 450e9
+    base = 1e-6 + 2000.0 * 1.3e-12                       # gates + link
+    assert by["static"].energy == pytest.approx(base + 70.0 * wait, rel=1e-12)
+    assert by["power_gated"].energy == pytest.approx(base + 10.0 * wait + 7e-3, rel=1e-12)
+    assert by["power_gated"].latency == pytest.approx(wait + 100e-6, rel=1e-12)
+    assert by["busy_elsewhere"].energy == pytest.approx(base, rel=1e-12)
+    assert by["busy_elsewhere"].latency == pytest.approx(wait, rel=1e-12)
+    assert by["static"].structure["gpu_wait"] == "static"
+
+
+def test_hybrid_bad_gpu_wait_is_one_line(tmp_path):
+    from llg.errors import ParameterError
+    from llg.paths import data_dir
+
+    text = (data_dir() / "hybrid" / "mram_gpu_c2c.toml").read_text()
+    bad = tmp_path / "h.toml"
+    bad.write_text(text.replace('gpu_wait = "static"', 'gpu_wait = "asleep"'))
+    with pytest.raises(ParameterError, match="gpu_wait = 'asleep' is invalid; valid values: "
+                       "static, power_gated, busy_elsewhere"):
+        load_hybrid(str(bad))
+    res = SimpleNamespace(workload=SimpleNamespace(name="w", n_items=1, items_per_unit=1,
+                                                   link_bits_per_unit=0.0),
+                          cram={"resident": _cram_ledger()})
+    with pytest.raises(ParameterError, match="valid values"):
+        hybrid_ledger(res, load_baseline("gpu_h100_sxm"), load_hybrid(), gpu_wait="off")
+
+
 def test_gemv_items_outside_the_program_by_hand():
     per = load_peripherals()
     setup = SimpleNamespace(periphery=per, costs=SimpleNamespace(writes={}))
@@ -146,3 +185,33 @@ def test_resident_weights_fit_one_die_by_hand():
     # 4096 x 4096 / 32 terms per row = 524288 rows = 32768 arrays of 16 x 1024 cells
     assert d["rows"] == 524288 and d["arrays"] == 32768
     assert d["array_bits"] == 32768 * 16 * 1024 and d["dies"] == 1       # 1 Gb die
+
+
+def test_report_shows_the_hybrid_under_each_gpu_wait_state():
+    """The AI section's JSON and markdown carry one hybrid row per state of the waiting GPU,
+    the headline hybrid being the card's state; energies per token by hand."""
+    from arrays.study.ai_section import gpu_wait_markdown, workload_entry
+
+    gpu = load_baseline("gpu_h100_sxm")
+    wl = SimpleNamespace(name="w", n_items=256, items_per_unit=128, link_bits_per_unit=1000.0,
+                         unit="token")
+    gled = Ledger("GPU", "w")
+    gled.add("hbm", "hbm", "data movement", 4e-3)
+    gled.add_latency("roofline", "roofline", 1e-5)
+    res = SimpleNamespace(name="w", workload=wl, cram={"resident": _cram_ledger()},
+                          baseline={gpu.name: gled}, accuracy_errors=None, error_note="",
+                          accuracy_perfect=True, computes_correctly=True,
+                          ratio=lambda s, b: {"energy_ratio": 1.0, "speedup": 1.0})
+    e = workload_entry(res, SimpleNamespace(baselines=[gpu]))
+    rows = {r["gpu_wait"]: r for r in e["hybrid"]["by_gpu_wait"]}
+    wait = 1e-3 + 2000.0 / 8 / 450e9
+    base = (1e-6 + 2000.0 * 1.3e-12) / 2                 # per token, two tokens
+    assert rows["static"]["energy"] == pytest.approx(base + 70.0 * wait / 2, rel=1e-12)
+    assert rows["power_gated"]["gpu_wait_energy"] == pytest.approx((10.0 * wait + 7e-3) / 2,
+                                                                   rel=1e-12)
+    assert rows["busy_elsewhere"]["energy_ratio"] == pytest.approx(2e-3 / base, rel=1e-12)
+    assert rows["static"]["gpu_wait_power"] == 70.0 and rows["power_gated"]["wait"] == wait
+    assert e["hybrid"]["gpu_wait"] == "static"
+    assert e["hybrid"]["energy"] == rows["static"]["energy"]
+    md = gpu_wait_markdown({"workloads": [e], "gpu_wait": "static"})
+    assert sum(line.startswith("| w |") for line in md) == 3
