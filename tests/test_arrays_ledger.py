@@ -260,7 +260,9 @@ def test_evaluate_and_cell_budget_are_consistent():
     cells = [i for i in led.items if i.category == "cell"]
     b = cell_budget(r, setup, 10.0)
     assert sum(i.count for i in cells) == pytest.approx(b["events_per_item"] * n, rel=1e-12)
-    assert b["actual"] == pytest.approx(sum(i.energy for i in cells) / n / b["events_per_item"])
+    # J per cell event (~1e-15): an explicit rel, the default abs = 1e-12 would swamp it
+    assert b["actual"] == pytest.approx(sum(i.energy for i in cells) / n / b["events_per_item"],
+                                        rel=1e-12)
     e_base = r.baseline["cpu_ddr4_45nm"].energy / n
     # the supply conversion rides on every cell event (E (1/eta - 1) of the pulse energy)
     conv = sum(i.energy for i in led.items if i.key == "supply_conversion")
@@ -270,6 +272,15 @@ def test_evaluate_and_cell_budget_are_consistent():
     assert r.ratio()["energy_ratio"] == pytest.approx(led.energy and
                                                       r.baseline["cpu_ddr4_45nm"].energy /
                                                       led.energy)
+    # converter-efficiency sensitivity: the card's 0.81 gives the ledger's own ratio; a
+    # lossless converter (eta = 1 beats every linear regulator) removes the conversion item
+    from arrays.energy.evaluate import sensitivity
+
+    eta = setup.drivers["converter.sc_efficiency"]
+    q = sensitivity(r, setup, "converter", [eta, 1.0])
+    e_b = r.baseline["cpu_ddr4_45nm"].energy
+    assert conv > 0 and q[0] == pytest.approx(e_b / led.energy, rel=1e-9)
+    assert q[1] == pytest.approx(e_b / (led.energy - conv), rel=1e-9)
 
 
 def test_energy_split_by_element_sums_to_the_total(tech):

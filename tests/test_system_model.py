@@ -111,6 +111,24 @@ def test_best_topology_picks_the_smaller_loss():
     assert efficiency(card, 1.6, v_dd) == (eta_sc, "switched_capacitor")
 
 
+def test_conversion_loss_at_another_efficiency_by_hand():
+    """The converter-efficiency sensitivity recomputes the loss per voltage with the card's
+    'best' rule: at eta = 0.81 both 0.3 V and 0.5 V come from the converter; at eta = 0.4
+    the 0.5 V supply switches to the linear regulator (eta = V / V_DD = 0.5)."""
+    from types import SimpleNamespace
+
+    from arrays.energy.supply import conversion_loss_at
+
+    card = load_drivers()
+    led = SimpleNamespace(structure={"supply_by_voltage": {"v_dd": 1.0,
+                                                           "energy": [(0.3, 2e-9), (0.5, 1e-9)]}})
+    assert conversion_loss_at(led, card, 0.81) == pytest.approx(3e-9 * (1 / 0.81 - 1),
+                                                                rel=1e-12)
+    assert conversion_loss_at(led, card, 0.4) == pytest.approx(
+        1e-9 * (1 / 0.5 - 1) + 2e-9 * (1 / 0.4 - 1), rel=1e-12)
+    assert math.isnan(conversion_loss_at(SimpleNamespace(structure={}), card, 0.8))
+
+
 def test_driver_energy_by_hand():
     card = load_drivers()
     f, m = card["driver.fanout"], card["driver.current_margin"]
@@ -118,7 +136,8 @@ def test_driver_energy_by_hand():
     current = 16 * 100e-6                        # 16 rows x 100 uA
     width = m * current / i_w
     want = f / (f - 1) * width * c_g * v_dd ** 2
-    assert driver_energy_per_pulse(card, current, i_w, c_g, v_dd) == pytest.approx(want)
+    assert driver_energy_per_pulse(card, current, i_w, c_g, v_dd) == pytest.approx(want,
+                                                                                  rel=1e-12)
     assert want == pytest.approx(4 / 3 * 1.6e-3 / 1360 * 1e-9, rel=1e-12)
 
 

@@ -1,5 +1,6 @@
 """How the headline energy ratio moves when one assumption is scaled: the switching
-energy, the periphery, the array row utilization, the baseline's DRAM energy."""
+energy, the periphery, the array row utilization, the baseline's DRAM energy, the supply
+converter's efficiency."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,11 +12,15 @@ from .base import Section
 
 SCALE_FACTORS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)     # (1)
 UTILIZATIONS = (0.05, 0.1, 0.2, 0.5, 1.0)                 # fraction of rows holding items
+#: switched-capacitor converter efficiencies (data/drivers: 0.81, not verified; published
+#: fully integrated SC converters report roughly 70-90 % at their best points)
+CONVERTER_EFFICIENCIES = (0.6, 0.7, 0.81, 0.9, 1.0)
 #: parameter -> (factors, axis label), in panel order
 PANELS = {"cell": (SCALE_FACTORS, "switching (gate + write) energy scale"),
           "periphery": (SCALE_FACTORS, "periphery (lines, decoders) scale"),
           "utilization": (UTILIZATIONS, "array row utilization"),
-          "dram": (SCALE_FACTORS, "baseline DRAM energy scale")}
+          "dram": (SCALE_FACTORS, "baseline DRAM energy scale"),
+          "converter": (CONVERTER_EFFICIENCIES, "switched-capacitor converter efficiency")}
 CAPTION = ("Sensitivity of the energy ratio (headline comparison; shaded: 2-5x and 10-30x, "
            "dotted: 50x)")
 
