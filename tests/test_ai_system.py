@@ -197,6 +197,7 @@ def test_report_shows_the_hybrid_under_each_gpu_wait_state():
                          unit="token")
     gled = Ledger("GPU", "w")
     gled.add("hbm", "hbm", "data movement", 4e-3)
+    gled.add("static_power", "static", "static", 70.0 * 1e-5)
     gled.add_latency("roofline", "roofline", 1e-5)
     res = SimpleNamespace(name="w", workload=wl, cram={"resident": _cram_ledger()},
                           baseline={gpu.name: gled}, accuracy_errors=None, error_note="",
@@ -209,9 +210,22 @@ def test_report_shows_the_hybrid_under_each_gpu_wait_state():
     assert rows["static"]["energy"] == pytest.approx(base + 70.0 * wait / 2, rel=1e-12)
     assert rows["power_gated"]["gpu_wait_energy"] == pytest.approx((10.0 * wait + 7e-3) / 2,
                                                                    rel=1e-12)
-    assert rows["busy_elsewhere"]["energy_ratio"] == pytest.approx(2e-3 / base, rel=1e-12)
+    assert rows["busy_elsewhere"]["energy_ratio"] == pytest.approx(4.7e-3 / 2 / base,
+                                                                   rel=1e-12)
     assert rows["static"]["gpu_wait_power"] == 70.0 and rows["power_gated"]["wait"] == wait
     assert e["hybrid"]["gpu_wait"] == "static"
     assert e["hybrid"]["energy"] == rows["static"]["energy"]
     md = gpu_wait_markdown({"workloads": [e], "gpu_wait": "static"})
     assert sum(line.startswith("| w |") for line in md) == 3
+    # the GPU card's unverified values over their ranges, by hand: HBM x 0.5 and x 2,
+    # static power 67 W and 145 W (GPU ledger and the hybrid's waiting GPU both move)
+    a = {(r["assumption"], r["value"]): r for r in e["gpu_assumptions"]}
+    cram = 1e-6 + 5e-7 + 2e-7
+    assert a[("memory.hbm_energy_per_bit", 1.95e-12)]["energy_ratio"] == pytest.approx(
+        (4.7e-3 - 2e-3) / cram, rel=1e-12)
+    assert a[("memory.hbm_energy_per_bit", 7.8e-12)]["gpu_energy"] == pytest.approx(
+        (4.7e-3 + 4e-3) / 2, rel=1e-12)
+    hot = a[("power.static_power", 145.0)]
+    assert hot["gpu_energy"] == pytest.approx((4e-3 + 145.0 * 1e-5) / 2, rel=1e-12)
+    assert hot["hybrid_energy_ratio"] == pytest.approx(
+        (4e-3 + 145.0 * 1e-5) / (1e-6 + 2000.0 * 1.3e-12 + 145.0 * wait), rel=1e-12)

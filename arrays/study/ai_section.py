@@ -64,6 +64,34 @@ def _gpu(setup):
     return next((b for b in setup.baselines if is_gpu(b)), None)
 
 
+#: ranges of the GPU card's unverified values (their sources in data/baseline/
+#: gpu_h100_sxm.toml): HBM3 energy per bit as a multiple of HBM2's 3.9 pJ/bit, and the
+#: static power (W) from a bare idle H100 SXM at P0 to one holding a model between kernels
+HBM_SCALES = (0.5, 2.0)
+STATIC_POWERS = (67.0, 145.0)
+
+
+def gpu_assumptions(gled, cram, hyb, gpu, units) -> list:
+    """GPU / CRAM and GPU / hybrid energy per unit with one GPU-card value moved over its
+    range; the ledgers are linear in both (HBM item, static-power items), so nothing is
+    re-evaluated. The waiting GPU of the hybrid pays the changed static power too."""
+    e_hbm = sum(i.energy for i in gled.items if i.key == "hbm")
+    e_st = sum(i.energy for i in gled.items if i.key == "static_power")
+    h_st = sum(i.energy for i in hyb.items if i.key == "gpu_static")
+    p0, e_g = gpu["power.static_power"], gled.energy
+
+    def row(what, value, unit, eg, eh):
+        return {"assumption": what, "value": value, "unit": unit, "gpu_energy": eg / units,
+                "energy_ratio": eg / cram.energy if cram.energy else None,
+                "hybrid_energy_ratio": eg / eh if eh else None}
+
+    rows = [row("memory.hbm_energy_per_bit", s * gpu["memory.hbm_energy_per_bit"], "J",
+                e_g + (s - 1) * e_hbm, hyb.energy) for s in HBM_SCALES]
+    rows += [row("power.static_power", p, "W", e_g + (p / p0 - 1) * e_st,
+                 hyb.energy + (p / p0 - 1) * h_st) for p in STATIC_POWERS]
+    return rows
+
+
 def _hybrid_entry(h, g, units, ok) -> dict:
     """Per-unit JSON of one hybrid ledger against the GPU's entry ``g``; the waiting GPU's
     power (W) is its items' energy over the wait."""
@@ -113,8 +141,11 @@ def workload_entry(r, setup, scenario_rows=()) -> dict:
                band=band_of(g["energy_ratio"]) + ("" if r.computes_correctly else
                                                    " (gates fail: results wrong)"))
     card = load_hybrid()
-    by_wait = {m: _hybrid_entry(h, g, units, ok)
-               for m, h in hybrid_by_gpu_wait(r, gpu, card).items()}
+    hybrids = hybrid_by_gpu_wait(r, gpu, card)
+    by_wait = {m: _hybrid_entry(h, g, units, ok) for m, h in hybrids.items()}
+    if ok:
+        out["gpu_assumptions"] = gpu_assumptions(r.baseline[gpu.name], c,
+                                                 hybrids[card.meta["gpu_wait"]], gpu, units)
     out["hybrid"] = {**by_wait[card.meta["gpu_wait"]], "gpu_wait": card.meta["gpu_wait"],
                      "by_gpu_wait": [{"gpu_wait": m, **{k: v for k, v in e.items()
                                                         if k != "items"}}
@@ -256,7 +287,7 @@ def ai_markdown(study: dict, fig=None) -> list:
                  f"{_fmt(w['baseline_energy'])} | {_fmt(h.get('energy'))} | "
                  f"{_fmt(w['energy_ratio'])} | {w['band']} | {_fmt(h.get('energy_ratio'))} | "
                  f"{_fmt(w['speedup'])} | {acc} |")
-    L += gpu_wait_markdown(study)
+    L += gpu_wait_markdown(study) + gpu_assumptions_markdown(study)
     if fig:
         L += ["", f"![energy per token or image]({fig.name})"]
     L += ["", "Accuracy: " + "; ".join(f"{w['name']}: {w['accuracy_reason']}"
@@ -304,6 +335,23 @@ def ai_markdown(study: dict, fig=None) -> list:
 WAIT_WORDS = {"static": "stays powered (static power)",
               "power_gated": "power-gated (residual power + one wake-up)",
               "busy_elsewhere": "busy with other requests (nothing charged)"}
+
+
+def gpu_assumptions_markdown(study: dict) -> list:
+    """The GPU card's unverified values over their ranges (a sensitivity)."""
+    rows = [(w["name"], a) for w in study["workloads"] for a in w.get("gpu_assumptions", [])]
+    if not rows:
+        return []
+    L = ["", "The GPU card's unverified values over their ranges (HBM3 energy per bit: "
+         "HBM2's 3.9 pJ/bit x 0.5 and x 2, no primary HBM3 figure found; static power: "
+         "67 W bare idle to 145 W with a model resident, public nvidia-smi logs); the card's "
+         "values give the table above:", "",
+         "| workload | GPU card value | set to | GPU J per unit | GPU/CRAM | GPU/hybrid |",
+         "|---|---|---|---|---|---|"]
+    L += [f"| {n} | `{a['assumption']}` | {_fmt(a['value'], a['unit'])} | "
+          f"{_fmt(a['gpu_energy'])} | {_fmt(a['energy_ratio'])} | "
+          f"{_fmt(a['hybrid_energy_ratio'])} |" for n, a in rows]
+    return L
 
 
 def gpu_wait_markdown(study: dict) -> list:
