@@ -41,8 +41,8 @@ def test_hybrid_ledger_by_hand():
     h = hybrid_ledger(res, gpu, card)
     bits = 1000.0 * 2                                    # two tokens
     t = 1e-3 + bits / 8 / 450e9                          # gate cycles + link transfer
-    assert h.latency == pytest.approx(t)
-    assert h.energy == pytest.approx(1e-6 + bits * 1.3e-12 + 70.0 * t)
+    assert h.latency == pytest.approx(t, rel=1e-9)
+    assert h.energy == pytest.approx(1e-6 + bits * 1.3e-12 + 70.0 * t, rel=1e-9)
     assert not {"activation_io", "data_out_io"} & {i.key for i in h.items}
 
 
@@ -93,10 +93,10 @@ def test_gemv_items_outside_the_program_by_hand():
     terms, partial, rows_per_token, n_items = 32, 21, 4096 * 128, 2 * 4096 * 128
     rows_extra(terms, partial, rows_per_token, 8 * 4096)(led, setup, "resident", n_items)
     e = {i.key: i.energy for i in led.items}
-    assert e["activation_writes"] == pytest.approx(8 * 32 * n_items * 1.0e-12)
-    assert e["activation_io"] == pytest.approx(2 * 8 * 4096 * 17.4e-12)
-    assert e["partial_readout"] == pytest.approx(21 * n_items * 0.3e-12)
-    assert e["reduction_adds"] == pytest.approx(n_items * 0.1e-12)   # Horowitz 32-bit add
+    assert e["activation_writes"] == pytest.approx(8 * 32 * n_items * 1.0e-12, rel=1e-9)
+    assert e["activation_io"] == pytest.approx(2 * 8 * 4096 * 17.4e-12, rel=1e-9)
+    assert e["partial_readout"] == pytest.approx(21 * n_items * 0.3e-12, rel=1e-9)
+    assert e["reduction_adds"] == pytest.approx(n_items * 0.1e-12, rel=1e-9)   # Horowitz 32-bit add
     assert any("write" in p for p in led.pending)        # no write latency without circuits
 
 
@@ -151,9 +151,9 @@ def test_other_engines_per_token_by_hand():
     rows = {r["engine"]: r["energy"] for r in tech_rows(res, memtech, crossbar)}
     host = (4e-7 + 2e-7) / 2                              # per token, two tokens
     macs = 128 * 32                                       # int8 MACs per token
-    assert rows["reram MVM macro (card)"] == pytest.approx(macs * 64 * 37.6e-15 + host)
+    assert rows["reram MVM macro (card)"] == pytest.approx(macs * 64 * 37.6e-15 + host, rel=1e-9)
     assert rows["analog MRAM crossbar (our model)"] == pytest.approx(
-        macs * 64 * 1e-9 / (64 * 128 + 128 * 10) + host)
+        macs * 64 * 1e-9 / (64 * 128 + 128 * 10) + host, rel=1e-9)
 
 
 def test_batch_sweep_gpu_by_hand():
@@ -172,8 +172,8 @@ def test_batch_sweep_gpu_by_hand():
         t = max(2 * 4096 ** 2 * b / 1979e12, byts / 3.35e12)
         e = (2 * 4096 ** 2 * b * gpu["compute.int8_op_energy"] + 8 * byts * 3.9e-12
              + 70.0 * t) / b
-        assert r["gpu_energy"] == pytest.approx(e) and r["cram_energy"] == 2e-3
-        assert r["energy_ratio"] == pytest.approx(e / 2e-3)
+        assert r["gpu_energy"] == pytest.approx(e, rel=1e-9) and r["cram_energy"] == 2e-3
+        assert r["energy_ratio"] == pytest.approx(e / 2e-3, rel=1e-9)
 
 
 def test_resident_weights_fit_one_die_by_hand():

@@ -41,14 +41,14 @@ def test_parallelism_one_array_over_budget_uses_one():
 
 def test_latency_and_speed_grid():
     # 1000 passes on 64 arrays: ceil(1000/64) = 16 rounds of 1 us, plus 5 us of I/O
-    assert latency(1000, 64, 1e-6, 5e-6) == pytest.approx(16e-6 + 5e-6)
+    assert latency(1000, 64, 1e-6, 5e-6) == pytest.approx(16e-6 + 5e-6, rel=1e-9)
     s = load_system()
     g = speed_grid(s, 16, 1024, 1e-3, passes=65536, t_pass=1e-6, t_io=0.0,
                    baseline_latency=1.0)
     # the smallest budget, 0.25 W, feeds 250 arrays: ceil(65536/250) = 263 rounds
     first = g["power_budget"][0]
     assert first["parallel_arrays"] == 250 and first["source"] == "power budget"
-    assert first["speedup"] == pytest.approx(1.0 / (263 * 1e-6))
+    assert first["speedup"] == pytest.approx(1.0 / (263 * 1e-6), rel=1e-9)
     # at the card's 2 W budget: 16 Mb holds 1024 arrays (capacity-limited), larger dies are
     # power-limited to 2 W / 1 mW = 2000 arrays
     cap = g["capacity"]

@@ -280,7 +280,9 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
     charging and decoders), "utilization" (fraction of each array's rows holding items; the
     factor is the utilization itself), "dram" (the baseline's DRAM energy per access),
     "converter" (the switched-capacitor converter's efficiency; the factor is the efficiency
-    itself). The ledgers are linear in these quantities, so no re-simulation is needed.
+    itself), "ops" (the baseline's operation, instruction and cache energies: everything but
+    its DRAM traffic, e.g. a node-scaling factor). The ledgers are linear in these
+    quantities, so no re-simulation is needed.
     """
     c, b = result.cram[scenario], result.baseline[baseline]
     cats_c = c.by_category()
@@ -296,6 +298,9 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
         elif parameter == "dram":
             ec = c.energy
             eb = b.energy + (f - 1) * sum(i.energy for i in b.items if i.key == "dram")
+        elif parameter == "ops":
+            ec = c.energy
+            eb = b.energy + (f - 1) * sum(i.energy for i in b.items if i.key != "dram")
         elif parameter == "converter":
             from .supply import conversion_loss_at
 
@@ -309,7 +314,7 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
             ec, eb = leds[scenario].energy, b.energy
         else:
             raise ParameterError(f"sensitivity parameter {parameter!r} unknown; known: cell, "
-                                 "periphery, utilization, dram, converter")
+                                 "periphery, utilization, dram, converter, ops")
         out.append(eb / ec if ec > 0 else math.nan)
     return np.array(out)
 
