@@ -13,8 +13,8 @@ Per workload (the same n_items as the CRAM ledger), itemized:
   ``gpu_wait`` names -- a design variable, since it decides the hybrid's energy:
 
   - ``static``: the GPU stays powered: its static power (GPU card) x the wait;
-  - ``power_gated``: it sleeps at the card's residual power ``power_gating.residual_power`` for
-    the wait and pays one wake-up (``power_gating.wake_energy``; ``power_gating.wake_latency`` is
+  - ``power_gated``: it sleeps at the card's ``power_gating.residual_power`` for the wait
+    and pays one wake-up (``power_gating.wake_energy``; ``power_gating.wake_latency`` is
     added to the latency, not hidden) per invocation of the workload;
   - ``busy_elsewhere``: it runs other work meanwhile (other requests), which carries its
     static power: nothing is charged here (an optimistic bound: it needs enough independent
@@ -33,7 +33,7 @@ from .techdata import load_card
 HYBRID_DECLARED = {
     ("interface", "energy_per_bit"): ("J", 0.0, 1e-9, "die-to-die link energy per bit"),
     ("interface", "bandwidth"): ("B/s", 1e6, 1e15, "link bandwidth per direction"),
-    ("power_gating", "residual_power"): ("W", 0.0, 1e4, "GPU residual power while power-gated"),
+    ("power_gating", "residual_power"): ("W", 0.0, 1e4, "GPU power while power-gated"),
     ("power_gating", "wake_latency"): ("s", 0.0, 1.0, "GPU wake-up time from power gating"),
     ("power_gating", "wake_energy"): ("J", 0.0, 1e3, "GPU energy of one wake-up"),
 }
@@ -104,7 +104,8 @@ def _book_gpu_wait(led, mode, gpu_card, card) -> None:
                 p * wait, wait, p, card.item("power_gating.residual_power").source)
         led.add("gpu_wake", "GPU wake-up from power gating (once per invocation)", "static",
                 e_w, 1.0, e_w, card.item("power_gating.wake_energy").source)
-        led.add_latency("gpu_wake", "GPU wake-up (not hidden)", card["power_gating.wake_latency"],
+        led.add_latency("gpu_wake", "GPU wake-up (not hidden)",
+                        card["power_gating.wake_latency"],
                         card.item("power_gating.wake_latency").source)
     else:
         led.add("gpu_busy_elsewhere", "GPU runs other work while it waits (its static power "

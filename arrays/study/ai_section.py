@@ -64,17 +64,11 @@ def _gpu(setup):
     return next((b for b in setup.baselines if is_gpu(b)), None)
 
 
-#: ranges of the GPU card's unverified values (their sources in data/baseline/
-#: gpu_h100_sxm.toml): HBM3 energy per bit as a multiple of HBM2's 3.9 pJ/bit, and the
-#: static power (W) from a bare idle H100 SXM at P0 to one holding a model between kernels
-HBM_SCALES = (0.5, 2.0)
-STATIC_POWERS = (67.0, 145.0)
-
-
 def gpu_assumptions(gled, cram, hyb, gpu, units) -> list:
-    """GPU / CRAM and GPU / hybrid energy per unit with one GPU-card value moved over its
-    range; the ledgers are linear in both (HBM item, static-power items), so nothing is
-    re-evaluated. The waiting GPU of the hybrid pays the changed static power too."""
+    """GPU / CRAM and GPU / hybrid energy per unit with one unverified GPU-card value moved
+    to each end of the card's ``range`` section; the ledgers are linear in both (HBM item,
+    static-power items), so nothing is re-evaluated. The waiting GPU of the hybrid pays the
+    changed static power too."""
     e_hbm = sum(i.energy for i in gled.items if i.key == "hbm")
     e_st = sum(i.energy for i in gled.items if i.key == "static_power")
     h_st = sum(i.energy for i in hyb.items if i.key == "gpu_static")
@@ -85,10 +79,12 @@ def gpu_assumptions(gled, cram, hyb, gpu, units) -> list:
                 "energy_ratio": eg / cram.energy if cram.energy else None,
                 "hybrid_energy_ratio": eg / eh if eh else None}
 
-    rows = [row("memory.hbm_energy_per_bit", s * gpu["memory.hbm_energy_per_bit"], "J",
-                e_g + (s - 1) * e_hbm, hyb.energy) for s in HBM_SCALES]
+    e0 = gpu["memory.hbm_energy_per_bit"]
+    rows = [row("memory.hbm_energy_per_bit", e, "J", e_g + (e / e0 - 1) * e_hbm, hyb.energy)
+            for e in (gpu[f"range.hbm_energy_per_bit_{x}"] for x in ("low", "high"))]
     rows += [row("power.static_power", p, "W", e_g + (p / p0 - 1) * e_st,
-                 hyb.energy + (p / p0 - 1) * h_st) for p in STATIC_POWERS]
+                 hyb.energy + (p / p0 - 1) * h_st)
+             for p in (gpu[f"range.static_power_{x}"] for x in ("low", "high"))]
     return rows
 
 
@@ -342,9 +338,9 @@ def gpu_assumptions_markdown(study: dict) -> list:
     rows = [(w["name"], a) for w in study["workloads"] for a in w.get("gpu_assumptions", [])]
     if not rows:
         return []
-    L = ["", "The GPU card's unverified values over their ranges (HBM3 energy per bit: "
-         "HBM2's 3.9 pJ/bit x 0.5 and x 2, no primary HBM3 figure found; static power: "
-         "67 W bare idle to 145 W with a model resident, public nvidia-smi logs); the card's "
+    L = ["", "The GPU card's unverified values at the ends of the card's ranges (HBM3 "
+         "energy per bit: no primary figure found, HBM2's taken; static power: bare idle to "
+         "a model resident, from public nvidia-smi logs; sources in the card); the card's "
          "values give the table above:", "",
          "| workload | GPU card value | set to | GPU J per unit | GPU/CRAM | GPU/hybrid |",
          "|---|---|---|---|---|---|"]
