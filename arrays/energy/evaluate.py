@@ -280,7 +280,7 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
     charging and decoders), "utilization" (fraction of each array's rows holding items; the
     factor is the utilization itself), "dram" (the baseline's DRAM energy per access),
     "converter" (the switched-capacitor converter's efficiency; the factor is the efficiency
-    itself), "ops" (the baseline's operation, instruction and cache energies: everything but
+    itself), "ops" (a processor baseline's operation, instruction and cache energies: all but
     its DRAM traffic, e.g. a node-scaling factor). The ledgers are linear in these
     quantities, so no re-simulation is needed.
     """
