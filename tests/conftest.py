@@ -10,10 +10,13 @@ def default_device():
     return load_device("default")
 
 
-if os.environ.get("CRAMSIM_STRICT_APPROX"):
+if os.environ.get("CRAMSIM_STRICT_APPROX", "1") != "0":
     # pytest.approx adds abs = 1e-12 by default, which swamps SI values below ~1e-6 (J, s, A,
-    # m^3): such a comparison cannot fail. Strict mode drops that default (rel stays 1e-6 unless
-    # given) to find them: CRAMSIM_STRICT_APPROX=1 pytest tests/test_solver.py
+    # m^3): such a comparison cannot fail. Strict mode (the default) drops that default: rel
+    # stays 1e-6 unless given, abs is 0 unless given (a comparison with zero must say abs=).
+    # By-hand comparisons say their own rel (1e-9 to 1e-12: floating-point round-off of the
+    # same formula); statistical ones derive it from the standard error.
+    # CRAMSIM_STRICT_APPROX=0 restores pytest's default.
     _approx = pytest.approx
 
     def _strict_approx(expected, rel=None, abs=None, nan_ok=False):

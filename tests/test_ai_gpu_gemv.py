@@ -40,7 +40,7 @@ def test_gpu_card_values_and_ridge():
     assert c["compute.int8_op_energy"] == pytest.approx(
         (c["power.board_power"] - c["power.static_power"]) / c["compute.int8_tensor_ops"],
         rel=2e-3)
-    assert ridge_batch(c) == pytest.approx(1979e12 / (2 * 3.35e12))      # ~295 tokens
+    assert ridge_batch(c) == pytest.approx(1979e12 / (2 * 3.35e12), rel=1e-9)      # ~295 tokens
 
 
 @pytest.mark.parametrize("batch", [1, 64, 1024])
@@ -56,7 +56,7 @@ def test_gpu_decode_roofline_by_hand(batch):
 def test_gpu_batch1_numbers():
     # 16.8 MB of weights at 3.35 TB/s: 5.01 us; 134 Mbit x 3.9 pJ = 0.524 mJ; 70 W x 5 us
     e, t, _, _ = _gpu_token(4096, 4096, 1)
-    assert t == pytest.approx(16_797_696 / 3.35e12)
+    assert t == pytest.approx(16_797_696 / 3.35e12, rel=1e-9)
     assert e == pytest.approx(0.3181e-12 * 2 * 4096 ** 2 + 16_797_696 * 8 * 3.9e-12
                               + 70 * t, rel=1e-3)
     assert 8.8e-4 < e < 8.9e-4
@@ -102,7 +102,8 @@ def test_gemv_workload_counts_scale_exactly():
     c = gemv_workload(4096, 4096, 8)
     assert c.n_items == 8 * a.n_items
     # GPU weight bits per item fall as 1/B, activations and results do not
-    assert a.baseline.dram_bits - c.baseline.dram_bits == pytest.approx(8 * 32 * (1 - 1 / 8))
+    assert a.baseline.dram_bits - c.baseline.dram_bits == pytest.approx(8 * 32 * (1 - 1 / 8),
+                                                                        rel=1e-9)
 
 
 def test_gemv_names_and_bad_sizes():
@@ -113,10 +114,23 @@ def test_gemv_names_and_bad_sizes():
             get_workload(bad)
     with pytest.raises(ParameterError, match="batch = 0"):
         get_workload("gemv8_64x64", batch=0)
-    with pytest.raises(ParameterError, match="GiB"):
-        check_memory(1 << 26, 1024, "GEMV test")
     with pytest.raises(ParameterError, match="not found"):
         load_baseline("gpu_nonexistent")
+
+
+def test_gemv_memory_uses_the_one_limit(monkeypatch):
+    """The GEMV check is llg.errors.check_memory: CRAMSIM_MEMORY_LIMIT decides, the message
+    names the estimate and the limit. 64 rows x 1024 columns of bit-packed state = 8 kiB."""
+    monkeypatch.setenv("CRAMSIM_MEMORY_LIMIT", str(8 * 1024))
+    check_memory(64, 1024, "GEMV test")                       # exactly at the limit: allowed
+    with pytest.raises(ParameterError, match="limit of .* GiB.*smaller matrix"):
+        check_memory(65, 1024, "GEMV test")                   # 2 words per column: 16 kiB
+    w = np.zeros((128, 256), dtype=np.int64)
+    with pytest.raises(ParameterError, match="GEMV 128x256"):
+        GemvInstance(w, np.zeros(256, dtype=np.int64), 1024)  # cell state + 32 B per weight
+    monkeypatch.setenv("CRAMSIM_MEMORY_LIMIT", str(1 << 30))
+    inst = GemvInstance(w, np.zeros(256, dtype=np.int64), 1024)
+    assert inst.state.rows == 128 * inst.chunks
 
 
 def test_gemv_sample_instance_checks_whole_outputs():

@@ -34,6 +34,17 @@ def test_array_run_json():
     assert d["rows"] == 200 and d["errors"]["on"] is False
 
 
+def test_gemv_run_refused_by_the_memory_limit():
+    """A whole GEMV's simulation above CRAMSIM_MEMORY_LIMIT: one line with the estimate."""
+    import os
+
+    env = {**os.environ, "CRAMSIM_MEMORY_LIMIT": "1000000"}
+    p = subprocess.run([sys.executable, "-m", "cramsim", "array", "run", "--program",
+                        "gemv8_256x256", "--no-ledger"], capture_output=True, text=True,
+                       env=env)
+    assert_one_line_error(p, "gemv8_256x256", "GiB", "limit")
+
+
 def test_operand_too_wide_for_the_array():
     assert_one_line_error(run_cli("array", "run", "--program", "mul32", "--cols", "64",
                             "--no-ledger"), "does not exist", "64 columns")

@@ -60,7 +60,7 @@ def test_items_sum_to_total(name, scenario, tech):
     assert len({i.key for i in led.items}) == len(led.items)
     keys = {i.key for i in led.items}
     assert ("data_in_io" in keys) == (scenario == "streamed")
-    assert led.latency == pytest.approx(sum(s for _, _, s, _ in led.latency_items))
+    assert led.latency == pytest.approx(sum(s for _, _, s, _ in led.latency_items), rel=1e-9)
 
 
 def test_items_equal_hand_formulas(tech):
@@ -91,8 +91,8 @@ def test_items_equal_hand_formulas(tech):
     # all presets are hoisted into one write cycle before the first gate
     lat = {k: s for k, _, s, _ in led.latency_items}
     setup = per["periphery.cycle_setup_time"]
-    assert lat["gate_cycles"] == pytest.approx(n * (T_GATE + setup))
-    assert lat["write_cycles"] == pytest.approx(T_WRITE + setup)
+    assert lat["gate_cycles"] == pytest.approx(n * (T_GATE + setup), rel=1e-9)
+    assert lat["write_cycles"] == pytest.approx(T_WRITE + setup, rel=1e-9)
 
 
 def test_driver_supply_and_control_items_by_hand(tech):
@@ -130,7 +130,7 @@ def test_driver_supply_and_control_items_by_hand(tech):
     per_amp = f / (f - 1) * m / i_w * c_g * vdd ** 2
     assert item["column_drivers"] == pytest.approx(n * (i_gate + i_write) * per_amp, rel=1e-12)
     # n gate cycles + 1 hoisted write cycle, one round
-    assert item["control"] == pytest.approx((n + 1) * sysc["control.energy_per_command"])
+    assert item["control"] == pytest.approx((n + 1) * sysc["control.energy_per_command"], rel=1e-9)
     assert cat["supply_conversion"] == cat["column_drivers"] == "driver"
     assert cat["control"] == "control"
 
@@ -141,8 +141,8 @@ def test_parallel_arrays_set_the_rounds(tech):
               periphery=_periphery(64), technology=tech, n_items=64 * 100)
     one, many = cram_ledger(**kw), cram_ledger(**kw, parallel_arrays=7)
     assert one.structure["rounds"] == 100 and many.structure["rounds"] == 15   # ceil(100/7)
-    assert many.latency == pytest.approx(one.latency * 15 / 100)
-    assert many.energy == pytest.approx(one.energy)
+    assert many.latency == pytest.approx(one.latency * 15 / 100, rel=1e-9)
+    assert many.energy == pytest.approx(one.energy, rel=1e-9)
 
 
 def test_line_charging_not_booked_twice(tech):
@@ -190,9 +190,9 @@ def test_ledger_refuses_double_booking():
 # -- baseline -------------------------------------------------------------------------------
 def test_horowitz_points_and_power_law():
     card = load_baseline("cpu_ddr4_45nm")
-    assert op_energy(card, "add", 8) == pytest.approx(0.03e-12)
-    assert op_energy(card, "add", 32) == pytest.approx(0.1e-12)
-    assert op_energy(card, "mult", 32) == pytest.approx(3.1e-12)
+    assert op_energy(card, "add", 8) == pytest.approx(0.03e-12, rel=1e-9)
+    assert op_energy(card, "add", 32) == pytest.approx(0.1e-12, rel=1e-9)
+    assert op_energy(card, "mult", 32) == pytest.approx(3.1e-12, rel=1e-9)
     # multiply energy ~ n^2 between the published points: 16-bit ~ 3.1 / 4 pJ within 5 %
     assert op_energy(card, "mult", 16) == pytest.approx(3.1e-12 / 4, rel=0.05)
     assert op_energy(card, "add", 1) == op_energy(card, "add", 8)
@@ -204,13 +204,13 @@ def test_baseline_ledger_add32():
     n = 1000
     led = baseline_ledger("add32", work, n, card)
     item = {i.key: i.energy for i in led.items}
-    assert item["dram"] == pytest.approx(n * 97 / 64 * 1.3e-9)
-    assert item["alu_add"] == pytest.approx(n * 0.1e-12)
-    assert item["instruction_overhead"] == pytest.approx(n * 4 / 8 * 70e-12)
-    assert led.energy == pytest.approx(math.fsum(item.values()))
+    assert item["dram"] == pytest.approx(n * 97 / 64 * 1.3e-9, rel=1e-9)
+    assert item["alu_add"] == pytest.approx(n * 0.1e-12, rel=1e-9)
+    assert item["instruction_overhead"] == pytest.approx(n * 4 / 8 * 70e-12, rel=1e-9)
+    assert led.energy == pytest.approx(math.fsum(item.values()), rel=1e-9)
     t_mem = n * 97 / 8 / 51.2e9
     t_cpu = n * 4 / 8 / (4 * 3e9 * 1.0)
-    assert led.latency == pytest.approx(max(t_mem, t_cpu))
+    assert led.latency == pytest.approx(max(t_mem, t_cpu), rel=1e-9)
 
 
 # -- data cards -----------------------------------------------------------------------------
@@ -260,16 +260,34 @@ def test_evaluate_and_cell_budget_are_consistent():
     cells = [i for i in led.items if i.category == "cell"]
     b = cell_budget(r, setup, 10.0)
     assert sum(i.count for i in cells) == pytest.approx(b["events_per_item"] * n, rel=1e-12)
-    assert b["actual"] == pytest.approx(sum(i.energy for i in cells) / n / b["events_per_item"])
+    # J per cell event (~1e-15): an explicit rel, the default abs = 1e-12 would swamp it
+    assert b["actual"] == pytest.approx(sum(i.energy for i in cells) / n / b["events_per_item"],
+                                        rel=1e-12)
     e_base = r.baseline["cpu_ddr4_45nm"].energy / n
     # the supply conversion rides on every cell event (E (1/eta - 1) of the pulse energy)
     conv = sum(i.energy for i in led.items if i.key == "supply_conversion")
-    assert b["conversion_overhead"] == pytest.approx(1 + conv / sum(i.energy for i in cells))
+    assert b["conversion_overhead"] == pytest.approx(1 + conv / sum(i.energy for i in cells),
+                                                     rel=1e-9)
     assert e_base / (b["other_per_item"] + b["events_per_item"] * b["budget"] *
-                     b["conversion_overhead"]) == pytest.approx(10.0)
+                     b["conversion_overhead"]) == pytest.approx(10.0, rel=1e-9)
     assert r.ratio()["energy_ratio"] == pytest.approx(led.energy and
                                                       r.baseline["cpu_ddr4_45nm"].energy /
-                                                      led.energy)
+                                                      led.energy, rel=1e-9)
+    # converter-efficiency sensitivity: the card's 0.81 gives the ledger's own ratio; a
+    # lossless converter (eta = 1 beats every linear regulator) removes the conversion item
+    from arrays.energy.evaluate import sensitivity
+
+    eta = setup.drivers["converter.sc_efficiency"]
+    q = sensitivity(r, setup, "converter", [eta, 1.0])
+    e_b = r.baseline["cpu_ddr4_45nm"].energy
+    assert conv > 0 and q[0] == pytest.approx(e_b / led.energy, rel=1e-9)
+    assert q[1] == pytest.approx(e_b / (led.energy - conv), rel=1e-9)
+    # the 16 nm stand-in's operation energies doubled (node factor 0.6): DRAM unchanged
+    nm = r.baseline["near_memory_16nm"]
+    e_dram = sum(i.energy for i in nm.items if i.key == "dram")
+    q = sensitivity(r, setup, "ops", [2.0], baseline="near_memory_16nm")
+    assert 0 < e_dram < nm.energy
+    assert q[0] == pytest.approx((2 * nm.energy - e_dram) / led.energy, rel=1e-9)
 
 
 def test_energy_split_by_element_sums_to_the_total(tech):
@@ -290,4 +308,5 @@ def test_energy_split_by_element_sums_to_the_total(tech):
     parts = ("gate_mtj", "gate_transistor", "gate_line_charging")
     assert sum(b[k].energy for k in parts) == pytest.approx(a["gate_current"].energy, rel=1e-12)
     assert b["gate_line_charging"].category == "periphery" and b["gate_mtj"].category == "cell"
-    assert sum(i.energy for i in b.values()) == pytest.approx(sum(i.energy for i in a.values()))
+    assert sum(i.energy for i in b.values()) == pytest.approx(sum(i.energy for i in a.values()),
+                                                              rel=1e-9)

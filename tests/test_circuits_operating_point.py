@@ -70,7 +70,7 @@ def test_operating_point_meets_a_reachable_target_on_its_edge(table):
     again = evaluate_gate("NOT", op.v_operating, op.pulse_width, table=table)
     assert again.mean_energy == pytest.approx(op.mean_energy, rel=1e-9)
     assert op.latency == pytest.approx(op.pulse_width + GateModel(
-        "NOT", load_device("default"), "45nm").settle_time())
+        "NOT", load_device("default"), "45nm").settle_time(), rel=1e-9)
     # no cheaper feasible point on the pulse grid at its own best voltage
     for row in op.details["pulse_scan"]:
         if row["best_max_error"] <= target:

@@ -61,8 +61,8 @@ def test_tunnel_model_uses_direction_critical_current():
     eta2 = dev.polarization ** 2
     nand = gate_window("NAND2", dev, None, bias_dependent=False)   # P -> AP
     maj = gate_window("MAJ3", dev, None, bias_dependent=False)     # AP -> P
-    assert nand.critical_current == pytest.approx(dev.ic0 * (1 + eta2))
-    assert maj.critical_current == pytest.approx(dev.ic0 * (1 - eta2))
+    assert nand.critical_current == pytest.approx(dev.ic0 * (1 + eta2), rel=1e-9)
+    assert maj.critical_current == pytest.approx(dev.ic0 * (1 - eta2), rel=1e-9)
     assert nand.v_min == pytest.approx(
         analytic_window("NAND2", dev.r_p, dev.r_ap, dev.ic0 * (1 + eta2)).v_min, rel=1e-9)
 

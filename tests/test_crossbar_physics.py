@@ -92,9 +92,10 @@ def test_one_bit_adc_is_a_comparator():
 def test_adc_energy_follows_walden_then_schreier():
     card = load_adc("sar_survey")
     fom_w, fom_s = card["adc.walden_fom"], card["adc.schreier_fom"]
-    assert adc_energy(card, 6) == pytest.approx(fom_w * 64)
+    assert adc_energy(card, 6) == pytest.approx(fom_w * 64, rel=1e-9)
     # 14 bits: thermal wall, P/f_s = 10^((SNDR - FOM_S)/10) / 2 with SNDR = 6.02 B + 1.76 dB
-    assert adc_energy(card, 14) == pytest.approx(0.5 * 10 ** ((6.02 * 14 + 1.76 - fom_s) / 10))
+    assert adc_energy(card, 14) == pytest.approx(0.5 * 10 ** ((6.02 * 14 + 1.76 - fom_s) / 10),
+                                                 rel=1e-9)
     e = [adc_energy(card, b) for b in range(1, 15)]
     assert all(b > a for a, b in zip(e, e[1:]))
 

@@ -43,7 +43,7 @@ def test_default_run_itemized_energy_and_ir_drop_trend():
     big = run_crossbar(rows=64, adc_bits=6)
     for r in (small, big):
         assert set(r.energy) == {"array", "adc", "drivers", "data_movement", "digital"}
-        assert r.energy_total == pytest.approx(sum(r.energy.values()))
+        assert r.energy_total == pytest.approx(sum(r.energy.values()), rel=1e-9)
         assert all(v > 0 for v in r.energy.values())
         assert 0.0 <= r.accuracy <= 1.0
     assert big.ir_drop["layer1"] > small.ir_drop["layer1"]
@@ -51,7 +51,7 @@ def test_default_run_itemized_energy_and_ir_drop_trend():
     assert small.conversions == 4 * 128 + 8 * 10 and big.conversions == 1 * 128 + 2 * 10
     # ADC energy = conversions x E(6 bits)
     e6 = load_adc("sar_survey")["adc.walden_fom"] * 64
-    assert big.energy["adc"] == pytest.approx(big.conversions * e6)
+    assert big.energy["adc"] == pytest.approx(big.conversions * e6, rel=1e-9)
 
 
 def test_array_energy_is_joule_heat_of_ideal_cells():
@@ -127,7 +127,7 @@ def test_cli_json_and_errors():
     out = json.loads(p.stdout)
     assert out["config"]["rows"] == 32 and out["config"]["adc_bits"] == 5
     assert out["operating_point"]["tmr0"] == 2.0
-    assert out["energy_total"] == pytest.approx(sum(out["energy"].values()))
+    assert out["energy_total"] == pytest.approx(sum(out["energy"].values()), rel=1e-9)
     for args, word in ((("--adc-bits", "20"), "adc_bits"), (("--workload", "cifar"), "workload"),
                        (("--rows", "7"), "rows")):
         p = _cli(*args)

@@ -53,8 +53,8 @@ def test_config_errors_name_the_key(axes, words):
 def test_grid_and_design_order():
     cfg = _cfg(diameter={"start": 30e-9, "stop": 60e-9, "num": 4}, TMR0=[1.5, 3.0])
     assert cfg.shape == (4, 2) and cfg.n_points == 8
-    assert cfg.axes["diameter"] == pytest.approx([30e-9, 40e-9, 50e-9, 60e-9])
-    assert cfg.design(3) == {"diameter": pytest.approx(40e-9), "TMR0": 3.0}   # C order
+    assert cfg.axes["diameter"] == pytest.approx([30e-9, 40e-9, 50e-9, 60e-9], rel=1e-9)
+    assert cfg.design(3) == {"diameter": pytest.approx(40e-9, rel=1e-9), "TMR0": 3.0}   # C order
     with pytest.raises(ParameterError, match="workload = 'add33'.*did you mean 'add32'"):
         config_from_dict(dict(SMALL, workloads=["add33"]))
     with pytest.raises(ParameterError, match="unknown key 'constraint'"):

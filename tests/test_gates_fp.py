@@ -94,8 +94,8 @@ def test_transistor_width_scales_r_on_capacitance_and_area():
     w0 = tech.transistor_width
     t2 = tech.with_transistor_width(2 * w0)
     assert t2.transistor_r_on == pytest.approx(0.75 * 1.0 / (1360.0 * 2 * w0))
-    assert t2.transistor_gate_capacitance == pytest.approx(1e-9 * 2 * w0)
-    assert t2.cell_area == pytest.approx(180e-9 * (270e-9 + w0))
+    assert t2.transistor_gate_capacitance == pytest.approx(1e-9 * 2 * w0, rel=1e-9)
+    assert t2.cell_area == pytest.approx(180e-9 * (270e-9 + w0), rel=1e-9)
     with pytest.raises(ParameterError, match="transistor_width"):
         tech.with_transistor_width(0.0)
     with pytest.raises(ParameterError, match="no access transistor"):
@@ -104,7 +104,8 @@ def test_transistor_width_scales_r_on_capacitance_and_area():
 
 def test_pulse_range_validation():
     g = pulse_grid((1e-9, 1e-6))
-    assert g[0] == pytest.approx(1e-9) and g[-1] == pytest.approx(1e-6) and g.size == 31
+    assert g[0] == pytest.approx(1e-9, rel=1e-9) and g[-1] == pytest.approx(1e-6, rel=1e-9)
+    assert g.size == 31
     for bad in [(1e-9, 1e-2), (1e-13, 1e-9), (1e-6, 1e-9)]:
         with pytest.raises(ParameterError, match="pulse_range"):
             pulse_grid(bad)
@@ -135,8 +136,8 @@ def test_cli_gate_new_keys_and_bad_input():
         assert key in d, key
     assert d["subcritical_model"] == "activation"
     curve = d["error_vs_pulse_width"]
-    assert curve[0]["pulse_width"] == pytest.approx(1e-9) and \
-        curve[-1]["pulse_width"] == pytest.approx(1e-7)
+    assert curve[0]["pulse_width"] == pytest.approx(1e-9, rel=1e-9) and \
+        curve[-1]["pulse_width"] == pytest.approx(1e-7, rel=1e-9)
     assert {"pulse_width", "max_error_rate", "v_operating"} <= set(curve[0])
     if d["feasible"]:
         assert d["tmr_needed"] <= load_device("low-delta-fast").TMR0 * 1.01

@@ -77,12 +77,12 @@ def test_mram_numbers_come_from_our_layers(cards):
         attempt_time(dev.delta, dev.tau_d) * math.exp(dev.delta), rel=1e-12)
     ctx = MramContext()
     w = ctx.resolved_costs().writes
-    assert m["cell.write_energy"] == pytest.approx(0.5 * (w[0].energy + w[1].energy))
-    assert m["cell.write_error"] == pytest.approx(max(w[0].error, w[1].error))
+    assert m["cell.write_energy"] == pytest.approx(0.5 * (w[0].energy + w[1].energy), rel=1e-9)
+    assert m["cell.write_error"] == pytest.approx(max(w[0].error, w[1].error), rel=1e-9)
     assert "value taken from circuits.write_energy" in m.item("cell.write_energy").note
     # a what-if device changes the referenced on/off ratio, as a reference must
     m3 = load_memtech("mram", MramContext(device=dev.with_(TMR0=3.0), costs=ctx.costs))
-    assert m3["cell.on_off_ratio"] == pytest.approx(4.0)
+    assert m3["cell.on_off_ratio"] == pytest.approx(4.0, rel=1e-9)
 
 
 def test_overlap_error_formula_and_cards(cards):

@@ -50,18 +50,18 @@ def test_step_ledger_by_hand():
     assert r.write_errors_per_step == pytest.approx(0.05, rel=1e-12)
     # endurance 1e6, each cell written 0.5 times per step -> 2e6 steps; at 400 ns a step
     # (write-limited) that is 0.8 s; a 1000-step run uses 1000 / 2e6 = 5e-4 of it
-    assert r.steps_to_wearout == pytest.approx(2e6)
+    assert r.steps_to_wearout == pytest.approx(2e6, rel=1e-9)
     assert r.lifetime_write_limited == pytest.approx(0.8, rel=1e-12)
     assert r.run_fraction_of_endurance == pytest.approx(5e-4, rel=1e-12)
     # gap per sample: (3 * 10 pJ + 1 nJ / 4) / 10 pJ = 3 + 25 = 28
-    assert r.inference_energy_per_item == pytest.approx(1e-11)
+    assert r.inference_energy_per_item == pytest.approx(1e-11, rel=1e-9)
     assert r.gap == pytest.approx(28.0, rel=1e-12)
 
 
 def test_no_updates_means_no_wear():
     r = training_step(_tech(), NetworkShape("toy", 10, 10), _step(frac=0.0), 8)
     assert r.writes_per_step == 0 and math.isinf(r.steps_to_wearout)
-    assert r.gap == pytest.approx(3.0)
+    assert r.gap == pytest.approx(3.0, rel=1e-9)
 
 
 def test_bad_parallelism_refused():
@@ -100,7 +100,8 @@ def test_crossbar_energy_adds_an_mram_training_row():
     bnd = 4 * (per["periphery.read_energy_per_bit"] + per["interface.io_energy_per_bit"])
     assert sum(rows[0]["boundary"].values()) == pytest.approx(bnd, rel=1e-12)
     e = 2e-10 + bnd
-    assert len(rows) == 1 and rows[0]["inference_energy_per_item"] == pytest.approx(e)
-    assert rows[0]["inference_ratio"] == pytest.approx(st["baseline_inference_per_item"] / e)
+    assert len(rows) == 1 and rows[0]["inference_energy_per_item"] == pytest.approx(e, rel=1e-9)
+    assert rows[0]["inference_ratio"] == pytest.approx(st["baseline_inference_per_item"] / e,
+                                                       rel=1e-9)
     assert not memtech_study([], su, crossbar={"pending": "x"})["training"][-1]["engine"] \
         .startswith("analog")

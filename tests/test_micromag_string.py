@@ -43,4 +43,5 @@ def test_crossover_diameter_formula():
     A, K = 2e-11, 1.5e5
     dc = SM.crossover_diameter(A, K)
     # at d_c the coherent and wall barriers are equal (per unit thickness)
-    assert K * math.pi * dc ** 2 / 4 == pytest.approx(SM.wall_energy_density(A, K) * dc)
+    assert K * math.pi * dc ** 2 / 4 == pytest.approx(SM.wall_energy_density(A, K) * dc,
+                                                                  rel=1e-9)

@@ -48,11 +48,11 @@ def test_scaled_source_is_exact_current_rescaling():
     base, dev0 = resolve_source("default", None)
     src, dev = scenario_source("default", (("TMR0", 3.0), ("polarization", 0.75)), 10e-9)
     s = 0.6 / 0.75
-    assert isinstance(src, ScaledSwitching) and src.scale == pytest.approx(s)
+    assert isinstance(src, ScaledSwitching) and src.scale == pytest.approx(s, rel=1e-9)
     assert dev.TMR0 == 3.0 and dev.polarization == 0.75
     assert dev.ic0 / dev0.ic0 == pytest.approx(s, rel=1e-12)       # Ic0 ~ 1 / eta
     lo, hi = base.current_range
-    assert src.current_range == pytest.approx((lo * s, hi * s))
+    assert src.current_range == pytest.approx((lo * s, hi * s), rel=1e-9)
     assert src.pulse_width_range[1] <= 10e-9 * (1 + 1e-12)
     i = np.geomspace(lo * 1.01, hi * 0.99, 7)
     for d in ("P-AP", "AP-P"):
@@ -79,8 +79,8 @@ def test_scenario_setup_applies_periphery_and_device(tmp_path):
     assert su.system["die.capacity"] == 2 ** 34 and su.system["die.power_budget"] == 10.0
     assert "varied" in su.system.item("die.capacity").source
     assert base.system["die.capacity"] == 2 ** 30
-    assert su.periphery["interface.io_energy_per_bit"] == pytest.approx(0.1e-12)
-    assert su.periphery["periphery.cycle_setup_time"] == pytest.approx(0.25e-9)
+    assert su.periphery["interface.io_energy_per_bit"] == pytest.approx(0.1e-12, rel=1e-9)
+    assert su.periphery["periphery.cycle_setup_time"] == pytest.approx(0.25e-9, rel=1e-9)
     # entries the scenario does not set keep the card's values
     assert su.periphery["array.rows"] == base.periphery["array.rows"]
     assert su.periphery["periphery.read_energy_per_bit"] == \

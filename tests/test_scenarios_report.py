@@ -118,7 +118,7 @@ def test_every_row_pays_the_same_boundary(payload):
                         if i["category"] in ("data movement", "control")}
             for w in payload["workloads"]}
     for r in mt["logic"]:
-        assert r["boundary"] == pytest.approx(cram[r["workload"]])
+        assert r["boundary"] == pytest.approx(cram[r["workload"]], rel=1e-9)
         assert "control" in r["boundary"]
     boundaries = [r["boundary"] for r in mt["training"]]
     assert boundaries and all(b == boundaries[0] for b in boundaries)

@@ -41,14 +41,14 @@ def test_parallelism_one_array_over_budget_uses_one():
 
 def test_latency_and_speed_grid():
     # 1000 passes on 64 arrays: ceil(1000/64) = 16 rounds of 1 us, plus 5 us of I/O
-    assert latency(1000, 64, 1e-6, 5e-6) == pytest.approx(16e-6 + 5e-6)
+    assert latency(1000, 64, 1e-6, 5e-6) == pytest.approx(16e-6 + 5e-6, rel=1e-9)
     s = load_system()
     g = speed_grid(s, 16, 1024, 1e-3, passes=65536, t_pass=1e-6, t_io=0.0,
                    baseline_latency=1.0)
     # the smallest budget, 0.25 W, feeds 250 arrays: ceil(65536/250) = 263 rounds
     first = g["power_budget"][0]
     assert first["parallel_arrays"] == 250 and first["source"] == "power budget"
-    assert first["speedup"] == pytest.approx(1.0 / (263 * 1e-6))
+    assert first["speedup"] == pytest.approx(1.0 / (263 * 1e-6), rel=1e-9)
     # at the card's 2 W budget: 16 Mb holds 1024 arrays (capacity-limited), larger dies are
     # power-limited to 2 W / 1 mW = 2000 arrays
     cap = g["capacity"]
@@ -111,6 +111,24 @@ def test_best_topology_picks_the_smaller_loss():
     assert efficiency(card, 1.6, v_dd) == (eta_sc, "switched_capacitor")
 
 
+def test_conversion_loss_at_another_efficiency_by_hand():
+    """The converter-efficiency sensitivity recomputes the loss per voltage with the card's
+    'best' rule: at eta = 0.81 both 0.3 V and 0.5 V come from the converter; at eta = 0.4
+    the 0.5 V supply switches to the linear regulator (eta = V / V_DD = 0.5)."""
+    from types import SimpleNamespace
+
+    from arrays.energy.supply import conversion_loss_at
+
+    card = load_drivers()
+    led = SimpleNamespace(structure={"supply_by_voltage": {"v_dd": 1.0,
+                                                           "energy": [(0.3, 2e-9), (0.5, 1e-9)]}})
+    assert conversion_loss_at(led, card, 0.81) == pytest.approx(3e-9 * (1 / 0.81 - 1),
+                                                                rel=1e-12)
+    assert conversion_loss_at(led, card, 0.4) == pytest.approx(
+        1e-9 * (1 / 0.5 - 1) + 2e-9 * (1 / 0.4 - 1), rel=1e-12)
+    assert math.isnan(conversion_loss_at(SimpleNamespace(structure={}), card, 0.8))
+
+
 def test_driver_energy_by_hand():
     card = load_drivers()
     f, m = card["driver.fanout"], card["driver.current_margin"]
@@ -118,7 +136,8 @@ def test_driver_energy_by_hand():
     current = 16 * 100e-6                        # 16 rows x 100 uA
     width = m * current / i_w
     want = f / (f - 1) * width * c_g * v_dd ** 2
-    assert driver_energy_per_pulse(card, current, i_w, c_g, v_dd) == pytest.approx(want)
+    assert driver_energy_per_pulse(card, current, i_w, c_g, v_dd) == pytest.approx(want,
+                                                                                  rel=1e-12)
     assert want == pytest.approx(4 / 3 * 1.6e-3 / 1360 * 1e-9, rel=1e-12)
 
 

@@ -36,7 +36,7 @@ def test_valid_config_dims_points_and_fingerprint(tmp_path):
     assert cfg.dims == ("direction", "temperature", "pulse_width", "current")
     assert cfg.shape == (2, 1, 3, 3) and cfg.n_points == 18
     assert cfg.axes["temperature"] == (300.0,)  # the device file's temperature
-    assert cfg.axes["pulse_width"] == pytest.approx((1e-9, 2e-9, 4e-9))
+    assert cfg.axes["pulse_width"] == pytest.approx((1e-9, 2e-9, 4e-9), rel=1e-9)
     # C order: the amplitude varies fastest, the direction slowest
     assert cfg.point(0) == {"direction": "P-AP", "temperature": 300.0,
                             "pulse_width": 1e-9, "current": 1e-5}

@@ -139,7 +139,8 @@ def test_grid_points_return_stored_values_and_shapes_broadcast(syn):
     assert got.shape == (5, 5)
     assert np.array_equal(got, data["p_switch"][0, 1].T)
     scalar = t.query("wer", current=I[2], pulse_width=W0, temperature=T1)
-    assert np.ndim(scalar) == 0 and float(scalar) == pytest.approx(data["wer"][1, 2, 0, 2])
+    assert np.ndim(scalar) == 0 and float(scalar) == pytest.approx(data["wer"][1, 2, 0, 2],
+                                                                        rel=1e-9)
 
 
 def test_monotone_in_current_even_with_noisy_data(tmp_path):
@@ -240,7 +241,7 @@ def test_device_values(syn):
     d250, d350 = dev.at_temperature(T0).delta, dev.at_temperature(T1).delta
     assert t.device_value("delta", temperature=[T0, T1]) == pytest.approx([d250, d350])
     assert t.device_value("critical_current", temperature=300.0, direction="AP-P") == \
-        pytest.approx(dev.ic0)
+        pytest.approx(dev.ic0, rel=1e-9)
 
 
 # -- layout and readers --------------------------------------------------------------------

@@ -278,8 +278,11 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
 
     parameter: "cell" (gate and write energies: the switching energy), "periphery" (line
     charging and decoders), "utilization" (fraction of each array's rows holding items; the
-    factor is the utilization itself), "dram" (the baseline's DRAM energy per access).
-    The ledgers are linear in these quantities, so no re-simulation is needed.
+    factor is the utilization itself), "dram" (the baseline's DRAM energy per access),
+    "converter" (the switched-capacitor converter's efficiency; the factor is the efficiency
+    itself), "ops" (a processor baseline's operation, instruction and cache energies: all but
+    its DRAM traffic, e.g. a node-scaling factor). The ledgers are linear in these
+    quantities, so no re-simulation is needed.
     """
     c, b = result.cram[scenario], result.baseline[baseline]
     cats_c = c.by_category()
@@ -295,6 +298,15 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
         elif parameter == "dram":
             ec = c.energy
             eb = b.energy + (f - 1) * sum(i.energy for i in b.items if i.key == "dram")
+        elif parameter == "ops":
+            ec = c.energy
+            eb = b.energy + (f - 1) * sum(i.energy for i in b.items if i.key != "dram")
+        elif parameter == "converter":
+            from .supply import conversion_loss_at
+
+            loss = sum(i.energy for i in c.items if i.key == "supply_conversion")
+            ec = c.energy - loss + conversion_loss_at(c, setup.drivers, f)
+            eb = b.energy
         elif parameter == "utilization":
             leds, _ = cram_ledgers(result.workload, _program_of(result, setup), result.run,
                                    setup, utilization=f,
@@ -302,7 +314,7 @@ def sensitivity(result: WorkloadResult, setup: Setup, parameter: str, factors,
             ec, eb = leds[scenario].energy, b.energy
         else:
             raise ParameterError(f"sensitivity parameter {parameter!r} unknown; known: cell, "
-                                 "periphery, utilization, dram")
+                                 "periphery, utilization, dram, converter, ops")
         out.append(eb / ec if ec > 0 else math.nan)
     return np.array(out)
 

@@ -31,6 +31,11 @@ GPU_DECLARED = {
     ("memory", "hbm_energy_per_bit"): ("J", 0.0, 1e-9, "HBM access energy per bit"),
     ("power", "board_power"): ("W", 1.0, 1e4, "board power (TDP)"),
     ("power", "static_power"): ("W", 0.0, 1e4, "power drawn whatever the GPU computes"),
+    # where a value above is unverified, the range the report's sensitivity spans
+    ("range", "hbm_energy_per_bit_low"): ("J", 0.0, 1e-9, "HBM energy per bit, low end"),
+    ("range", "hbm_energy_per_bit_high"): ("J", 0.0, 1e-9, "HBM energy per bit, high end"),
+    ("range", "static_power_low"): ("W", 0.0, 1e4, "static power, low end"),
+    ("range", "static_power_high"): ("W", 0.0, 1e4, "static power, high end"),
 }
 
 

@@ -346,12 +346,14 @@ def cram_ledger(*, workload: str, program: Program, run: RunResult, costs: CostM
         led.add_latency(*item)
     t_cycles = sum(s for k, _, s, _ in led.latency_items if k in ("gate_cycles",
                                                                   "write_cycles"))
-    led.structure = {"passes": passes, "rounds": rounds, "parallel_arrays": int(parallel_arrays),
-                     "t_pass": t_cycles / rounds,
-                     "t_io": sum(s for k, _, s, _ in led.latency_items if k.startswith("data_")),
-                     "array_energy_per_pass": sum(
-                         i.energy for i in led.items
-                         if i.category in ("cell", "periphery", "driver")) / passes}
+    led.structure.update({"passes": passes, "rounds": rounds,
+                          "parallel_arrays": int(parallel_arrays),
+                          "t_pass": t_cycles / rounds,
+                          "t_io": sum(s for k, _, s, _ in led.latency_items
+                                      if k.startswith("data_")),
+                          "array_energy_per_pass": sum(
+                              i.energy for i in led.items
+                              if i.category in ("cell", "periphery", "driver")) / passes})
     led.notes.append(f"{n_items} items on {R_arr}-row arrays at utilization {utilization:g}: "
                      f"{passes} array passes, "
                      f"{int(parallel_arrays)} arrays in parallel -> "

@@ -60,6 +60,8 @@ def book_supply(led, *, costs, run, cyc, per_row, passes, rows, lines_by_voltage
     by_v = _energy_by_voltage(costs, run, per_row, cyc, lines_by_voltage)
     loss, rows_v = regulator_loss(drivers, by_v, vdd)
     drawn = sum(by_v.values())
+    # kept so that the converter efficiency can be varied without re-simulating
+    led.structure["supply_by_voltage"] = {"v_dd": vdd, "energy": sorted(by_v.items())}
     topo = sorted({r["topology"] for r in rows_v})
     led.add("supply_conversion", f"supply conversion V_DD -> gate/write voltages "
             f"({', '.join(t.replace('_', '-') for t in topo)}; E (1/eta - 1))", "driver",
@@ -83,3 +85,17 @@ def book_supply(led, *, costs, run, cyc, per_row, passes, rows, lines_by_voltage
             e_pass / pulses if pulses else math.nan,
             f"{src}: {drivers.item('driver.fanout').source}; technology card "
             f"{technology.name!r} drive current and gate capacitance per width")
+
+
+def conversion_loss_at(led, drivers, sc_efficiency: float) -> float:
+    """Supply-conversion loss (J) of ``led`` had the switched-capacitor converter the
+    efficiency ``sc_efficiency`` (the card's topology rule per voltage, as booked); NaN when
+    the ledger booked no conversion. The loss is linear in the energies drawn, so nothing is
+    re-simulated."""
+    from .drivers import regulator_loss
+
+    sup = led.structure.get("supply_by_voltage")
+    if not sup:
+        return math.nan
+    card = drivers.with_values(converter__sc_efficiency=float(sc_efficiency))
+    return regulator_loss(card, dict(sup["energy"]), sup["v_dd"])[0]

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from llg.errors import ParameterError
+from llg.errors import ParameterError, check_memory as _check_memory
 
 from .programs import build as _build
 from .state import ArrayState
@@ -37,8 +37,6 @@ def build(name: str):
 
 #: Largest number of terms one row takes (the mac program's limit).
 MAX_TERMS = 64
-#: Largest array the sampled / small-instance simulation may allocate (bytes of cell state).
-MAX_SIM_BYTES = 1 << 30
 OFFSET = 128
 
 
@@ -75,12 +73,13 @@ def instance_bytes(n: int, k: int, cols: int) -> int:
 
 
 def check_memory(rows: int, cols: int, what: str, need: int | None = None) -> None:
+    """Refuse a simulated GEMV of ``rows`` x ``cols`` cells needing ``need`` bytes (default:
+    its cell state) above the one memory limit of :func:`llg.errors.memory_limit` (half the
+    machine, ``CRAMSIM_MEMORY_LIMIT`` overrides), before anything is allocated."""
     need = sim_bytes(rows, cols) if need is None else need
-    if need > MAX_SIM_BYTES:
-        raise ParameterError(f"{what}: {rows} simulated rows x {cols} columns need about "
-                             f"{need / 2**30:.3g} GiB of memory (cell state and matrices); valid range: <= "
-                             f"{MAX_SIM_BYTES / 2**30:g} GiB (use a smaller matrix; the "
-                             "report simulates a sample of rows and scales the counts)")
+    _check_memory(f"{what} ({rows} simulated rows x {cols} columns, cell state and "
+                  "matrices)", need, "use a smaller matrix; the report simulates a sample "
+                  "of rows and scales the counts")
 
 
 def random_int8(rng, shape) -> np.ndarray:

@@ -15,7 +15,7 @@ import math
 
 from ..energy.ai import dies_needed, parse_gemv
 from ..energy.gpu import is_gpu, ridge_batch
-from ..energy.hybrid import hybrid_ledger, load_hybrid
+from ..energy.hybrid import hybrid_by_gpu_wait, load_hybrid
 
 
 def _fmt(x, unit="", digits=3):
@@ -64,6 +64,49 @@ def _gpu(setup):
     return next((b for b in setup.baselines if is_gpu(b)), None)
 
 
+def gpu_assumptions(gled, cram, hyb, gpu, units) -> list:
+    """GPU / CRAM and GPU / hybrid energy per unit with one unverified GPU-card value moved
+    to each end of the card's ``range`` section; the ledgers are linear in both (HBM item,
+    static-power items), so nothing is re-evaluated. The waiting GPU of the hybrid pays the
+    changed static power too."""
+    e_hbm = sum(i.energy for i in gled.items if i.key == "hbm")
+    e_st = sum(i.energy for i in gled.items if i.key == "static_power")
+    h_st = sum(i.energy for i in hyb.items if i.key == "gpu_static")
+    p0, e_g = gpu["power.static_power"], gled.energy
+
+    def row(what, value, unit, eg, eh):
+        return {"assumption": what, "value": value, "unit": unit, "gpu_energy": eg / units,
+                "energy_ratio": eg / cram.energy if cram.energy else None,
+                "hybrid_energy_ratio": eg / eh if eh else None}
+
+    e0 = gpu["memory.hbm_energy_per_bit"]
+    rows = [row("memory.hbm_energy_per_bit", e, "J", e_g + (e / e0 - 1) * e_hbm, hyb.energy)
+            for e in (gpu[f"range.hbm_energy_per_bit_{x}"] for x in ("low", "high"))]
+    rows += [row("power.static_power", p, "W", e_g + (p / p0 - 1) * e_st,
+                 hyb.energy + (p / p0 - 1) * h_st)
+             for p in (gpu[f"range.static_power_{x}"] for x in ("low", "high"))]
+    return rows
+
+
+def _hybrid_entry(h, g, units, ok) -> dict:
+    """Per-unit JSON of one hybrid ledger against the GPU's entry ``g``; the waiting GPU's
+    power (W) is its items' energy over the wait."""
+    gpu_items = [i for i in h.items if i.key.startswith("gpu_")]
+    wait = next((i.count for i in gpu_items if i.key != "gpu_wake"), math.nan)
+    e_gpu = sum(i.energy for i in gpu_items)
+    ratio = g["energy"] * units / h.energy if ok and h.energy else None
+    return {"energy": h.energy / units if ok else None,
+            "latency": h.latency if ok else None,
+            "energy_ratio": ratio,
+            "speedup": g["latency"] / h.latency if ok and h.latency else None,
+            "gpu_wait_energy": e_gpu / units if ok else None,
+            "gpu_wait_power": next((i.unit_energy for i in gpu_items if i.key != "gpu_wake"),
+                                   None),
+            "wait": wait if ok else None,
+            "band": band_of(ratio),
+            "items": {i.key: i.energy / units for i in h.items}}
+
+
 def workload_entry(r, setup, scenario_rows=()) -> dict:
     """The JSON entry of one AI workload (module docstring)."""
     gpu = _gpu(setup)
@@ -93,13 +136,16 @@ def workload_entry(r, setup, scenario_rows=()) -> dict:
                gpu_bound=r.baseline[gpu.name].structure.get("bound"),
                band=band_of(g["energy_ratio"]) + ("" if r.computes_correctly else
                                                    " (gates fail: results wrong)"))
-    h = hybrid_ledger(r, gpu, load_hybrid())
-    out["hybrid"] = {"energy": h.energy / units if ok else None,
-                     "latency": h.latency if ok else None,
-                     "energy_ratio": g["energy"] * units / h.energy if ok and h.energy else None,
-                     "speedup": g["latency"] / h.latency if ok and h.latency else None,
-                     "items": {i.key: i.energy / units for i in h.items}}
-    out["hybrid"]["band"] = band_of(out["hybrid"]["energy_ratio"])
+    card = load_hybrid()
+    hybrids = hybrid_by_gpu_wait(r, gpu, card)
+    by_wait = {m: _hybrid_entry(h, g, units, ok) for m, h in hybrids.items()}
+    if ok:
+        out["gpu_assumptions"] = gpu_assumptions(r.baseline[gpu.name], c,
+                                                 hybrids[card.meta["gpu_wait"]], gpu, units)
+    out["hybrid"] = {**by_wait[card.meta["gpu_wait"]], "gpu_wait": card.meta["gpu_wait"],
+                     "by_gpu_wait": [{"gpu_wait": m, **{k: v for k, v in e.items()
+                                                        if k != "items"}}
+                                     for m, e in by_wait.items()]}
     out["scenarios"] = [
         {"scenario": s["scenario"], "claim": s["claim"],
          "energy_ratio": s["energy_ratio_by_baseline"].get(gpu.name),
@@ -187,7 +233,7 @@ def ai_study(results, setup, scenarios: dict | None = None, memtech: dict | None
     gpu = _gpu(setup)
     return {"workloads": entries, "gpu": gpu.name if gpu else None,
             "ridge_batch": ridge_batch(gpu) if gpu else None,
-            "hybrid": load_hybrid().name}
+            "hybrid": load_hybrid().name, "gpu_wait": load_hybrid().meta["gpu_wait"]}
 
 
 def plot_ai(study: dict, out):
@@ -237,6 +283,7 @@ def ai_markdown(study: dict, fig=None) -> list:
                  f"{_fmt(w['baseline_energy'])} | {_fmt(h.get('energy'))} | "
                  f"{_fmt(w['energy_ratio'])} | {w['band']} | {_fmt(h.get('energy_ratio'))} | "
                  f"{_fmt(w['speedup'])} | {acc} |")
+    L += gpu_wait_markdown(study) + gpu_assumptions_markdown(study)
     if fig:
         L += ["", f"![energy per token or image]({fig.name})"]
     L += ["", "Accuracy: " + "; ".join(f"{w['name']}: {w['accuracy_reason']}"
@@ -278,6 +325,50 @@ def ai_markdown(study: dict, fig=None) -> list:
           "each activation next to every weight chunk and runs thousands of gate and "
           "preset cycles per row, each switching MTJs. Batching divides the GPU's weight "
           "traffic by B and leaves CRAM's cost per token unchanged.", ""]
+    return L
+
+
+WAIT_WORDS = {"static": "stays powered (static power)",
+              "power_gated": "power-gated (residual power + one wake-up)",
+              "busy_elsewhere": "busy with other requests (nothing charged)"}
+
+
+def gpu_assumptions_markdown(study: dict) -> list:
+    """The GPU card's unverified values over their ranges (a sensitivity)."""
+    rows = [(w["name"], a) for w in study["workloads"] for a in w.get("gpu_assumptions", [])]
+    if not rows:
+        return []
+    L = ["", "The GPU card's unverified values at the ends of the card's ranges (HBM3 "
+         "energy per bit: no primary figure found, HBM2's taken; static power: bare idle to "
+         "a model resident, from public nvidia-smi logs; sources in the card); the card's "
+         "values give the table above:", "",
+         "| workload | GPU card value | set to | GPU J per unit | GPU/CRAM | GPU/hybrid |",
+         "|---|---|---|---|---|---|"]
+    L += [f"| {n} | `{a['assumption']}` | {_fmt(a['value'], a['unit'])} | "
+          f"{_fmt(a['gpu_energy'])} | {_fmt(a['energy_ratio'])} | "
+          f"{_fmt(a['hybrid_energy_ratio'])} |" for n, a in rows]
+    return L
+
+
+def gpu_wait_markdown(study: dict) -> list:
+    """The hybrid under each state of the waiting GPU (a sensitivity: it decides the
+    hybrid's verdict)."""
+    rows = [(w["name"], w["unit"], e) for w in study["workloads"]
+            for e in (w.get("hybrid") or {}).get("by_gpu_wait", [])]
+    if not rows:
+        return []
+    L = ["", f"The hybrid's GPU waits while the CRAM dies compute; what it costs then is a "
+         f"design choice, not a fact of the GPU (data/hybrid, `gpu_wait`; the table above "
+         f"uses `{study.get('gpu_wait')}`). A GPU that stays powered pays its static power "
+         "for the whole CRAM time; a power-gated one pays a residual power and a wake-up "
+         "(a state today's H100 does not offer); one that serves other requests meanwhile "
+         "charges its static power to them (an optimistic bound):", "",
+         "| workload | GPU while waiting | W while waiting | GPU wait J per unit | hybrid J "
+         "| GPU/hybrid | band |", "|---|---|---|---|---|---|---|"]
+    L += [f"| {n} | {WAIT_WORDS.get(e['gpu_wait'], e['gpu_wait'])} | "
+          f"{_fmt(e['gpu_wait_power'])} | {_fmt(e['gpu_wait_energy'])} | "
+          f"{_fmt(e['energy'])} | {_fmt(e['energy_ratio'])} | {e['band']} |"
+          for n, u, e in rows]
     return L
 
 
