@@ -93,6 +93,7 @@ class MCSwitching(TableSwitching):
 
     def wer(self, direction, current, pulse_width):
         _, hi = super().wer(direction, current, pulse_width)
+        hi = np.maximum(hi, self.floor)         # 1 - (1 - floor) loses the last bits
         return hi, hi
 
     def p_switch(self, direction, current, pulse_width):
