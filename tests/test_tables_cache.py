@@ -103,3 +103,11 @@ def test_device_toml_round_trip():
     dev = load_device("default").with_(stt_model="tunnel", applied_field=(1e3, 0.0, -2.5e3),
                                        demag_factors=(0.1, 0.2, 0.7), description='a "q" \\ b')
     assert device_from_dict(tomllib.loads(device_toml(dev))) == dev
+
+
+def test_compact_table_agrees_with_fokker_planck():
+    """The compact MC build, on a device where FP applies, against FP (validation case)."""
+    from validation.cases_tables import compact_mc_vs_fp
+
+    res = compact_mc_vs_fp(True, None)
+    assert res.passed, res.details
