@@ -145,3 +145,23 @@ def test_two_workers_with_a_cold_cache_give_the_same_data(mc_sweeps, tunnel_devi
     res = run_sweep(_cfg(tunnel_device), tmp_path / "w2.h5", workers=2, progress=False)
     assert res["cache"] == {"cache_hits": 1, "cache_misses": 1}
     _same(_data(tmp / "cold.h5")[0], _data(tmp_path / "w2.h5")[0])
+
+
+def test_unwritable_cache_is_one_line_exit_2(tunnel_device, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "file").write_text("not a folder")
+    cfg = tmp_path / "mc.toml"
+    cfg.write_text(f'base_device = "{tunnel_device}"\ntarget_error = 0.1\n[axes]\n'
+                   'TMR0 = [2.0]\n[settings]\nmc_trials = 50\n')
+    env = dict(os.environ, CRAMSIM_CACHE_DIR=str(tmp_path / "file"))
+    p = subprocess.run([sys.executable, "-m", "cramsim", "explore", "run", "--config",
+                        str(cfg), "--out", str(tmp_path / "x.h5")], capture_output=True,
+                       text=True, env=env)
+    assert p.returncode == 2, p.stderr
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "CRAMSIM_CACHE_DIR" in lines[0], p.stderr
+    assert not (tmp_path / "x.h5").exists()
+    assert not (tmp_path / "x.h5.checkpoint").exists()

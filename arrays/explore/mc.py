@@ -114,3 +114,21 @@ def cache_counts(records) -> dict:
     """Build attributes: switching data taken from the cache (hits) and built (misses)."""
     status = [r.get("cache", "") for r in records]
     return {"cache_hits": status.count("hit"), "cache_misses": status.count("miss")}
+
+
+def preflight(cfg) -> None:
+    """Before any work: if a design of ``cfg`` will need Monte Carlo switching data within its
+    floor, the cache folder must be writable (a ParameterError naming it, else)."""
+    from llg.fokker_planck import check_fp_device
+    from llg.tables.cache import cache_dir
+
+    from .chain import design_device
+
+    if cfg.target_error < error_floor(cfg.settings["mc_trials"]):
+        return                                  # no MC design will be built
+    for i in range(cfg.n_points):
+        try:
+            check_fp_device(design_device(cfg, cfg.design(i)))
+        except ParameterError:                  # FP does not apply, or an invalid device
+            cache_dir()
+            return

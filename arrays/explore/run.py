@@ -17,7 +17,7 @@ from llg.errors import ParameterError
 
 from .chain import evaluate_design, gates_of, quantity_names
 from .config import SweepConfig
-from .mc import cache_counts
+from .mc import cache_counts, preflight
 from .store import SweepCheckpoint, write_result
 
 _GATES: dict = {}
@@ -60,6 +60,7 @@ def run_sweep(cfg: SweepConfig, out: str | Path, *, workers: int = 1, scheduler=
     if out.exists() and not overwrite:
         raise ParameterError(f"{out} already exists; pass --overwrite to replace it (it is "
                              "replaced only once the new result is complete)")
+    preflight(cfg)
     ck_path = checkpoint_path(out)
     ck = SweepCheckpoint.resume(ck_path, cfg) if resume and ck_path.exists() else \
         SweepCheckpoint.create(ck_path, cfg)
