@@ -165,3 +165,23 @@ def test_unwritable_cache_is_one_line_exit_2(tunnel_device, tmp_path):
     assert len(lines) == 1 and "CRAMSIM_CACHE_DIR" in lines[0], p.stderr
     assert not (tmp_path / "x.h5").exists()
     assert not (tmp_path / "x.h5.checkpoint").exists()
+
+
+def test_fokker_planck_grids_are_reused_across_sweeps(tmp_path, monkeypatch):
+    """A rerun of an FP sweep (a fresh process: no grids in memory) solves no FP grid."""
+    import circuits.fpsource as fpsource
+    from arrays.explore.run import run_sweep
+
+    monkeypatch.setenv("CRAMSIM_CACHE_DIR", str(tmp_path / "cache"))
+    raw = {"base_device": "default", "workloads": ["add32"], "target_error": 1e-6,
+           "axes": {"TMR0": [2.0, 6.0]}, "settings": dict(TINY, pulse_max=3e-9)}
+    cfg = config_from_dict(raw)
+    res = {}
+    for name in ("cold", "warm"):
+        monkeypatch.setattr(fpsource, "_SHARED", {})      # as in a new process
+        res[name] = run_sweep(cfg, tmp_path / f"{name}.h5", progress=False)
+    assert res["cold"]["cache"]["cache_misses"] >= 2            # both directions solved
+    assert res["warm"]["cache"] == {"cache_hits": res["cold"]["cache"]["cache_misses"],
+                                    "cache_misses": 0}
+    _same(_data(tmp_path / "cold.h5")[0], _data(tmp_path / "warm.h5")[0])
+    assert np.all(_data(tmp_path / "cold.h5")[0]["switching_mc"] == 0.0)

@@ -11,8 +11,10 @@ does not cover the device, gates and writes read a compact Monte Carlo table bui
 (:mod:`.mc`, cached by content hash), every error as its 95 % upper bound; a target below
 that data's error floor is "not evaluated" before any trajectory runs. A design the chain
 cannot evaluate keeps NaN in what it could not compute and says why in ``reason``; nothing is
-dropped. ``cache`` ("hit", "miss" or "") tells where MC switching data came from (build
-statistics only: the numbers do not depend on it).
+dropped. Switching data (FP grids, MC tables) go through the content-hash disk cache
+(:mod:`.fpcache`, :mod:`llg.tables.cache`); ``cache_hits`` / ``cache_misses`` count what
+this design read from it and what it computed (build statistics only: the numbers do not
+depend on them).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import math
 from llg.errors import ParameterError
 
 from .config import CIRCUIT_KEYS, SweepConfig
+from .fpcache import fp_grid_store
 
 #: Per-design scalars: name -> (unit, long_name).
 DESIGN_QUANTITIES = {
@@ -235,7 +238,8 @@ def _mc_switching(cfg: SweepConfig, dev, circ: dict, rec: dict):
         raise ParameterError(f"the Fokker-Planck model does not apply ({why}) and Monte Carlo "
                              f"cannot reach target error {cfg.target_error:g} with {n} trials "
                              f"(floor {rec['error_floor']:.2g})")
-    src, rec["cache"] = mc_source(dev, cfg.settings, circ["pulse_range"][1])
+    src, status = mc_source(dev, cfg.settings, circ["pulse_range"][1])
+    rec["cache_hits" if status == "hit" else "cache_misses"] += 1
     return src
 
 
@@ -246,19 +250,22 @@ def evaluate_design(cfg: SweepConfig, index: int, gates: tuple | None = None) ->
     params = cfg.design(index)
     rec = {q: math.nan for q in quantity_names(cfg, gates)}
     rec["feasible"], rec["meets_retention"] = 0.0, 0.0
-    rec["cache"] = ""
+    rec["cache_hits"], rec["cache_misses"] = 0, 0
     reasons: list = []
     rec["hash"] = design_hash(cfg, params)
-    try:
-        dev = design_device(cfg, params)
-        rec["delta"], rec["ic0"] = float(dev.delta), float(dev.ic0)
-        _retention(cfg, dev, rec, reasons)
-        circ = _circuit(cfg, params)
-        mc = _mc_switching(cfg, dev, circ, rec)
-        costs = _gate_costs(cfg, dev, circ, gates, rec, reasons, mc)
-        _workloads(cfg, dev, circ, costs, rec, reasons)
-    except ParameterError as exc:
-        reasons.append(f"not evaluated: {exc}")
+    with fp_grid_store() as store:
+        try:
+            dev = design_device(cfg, params)
+            rec["delta"], rec["ic0"] = float(dev.delta), float(dev.ic0)
+            _retention(cfg, dev, rec, reasons)
+            circ = _circuit(cfg, params)
+            mc = _mc_switching(cfg, dev, circ, rec)
+            costs = _gate_costs(cfg, dev, circ, gates, rec, reasons, mc)
+            _workloads(cfg, dev, circ, costs, rec, reasons)
+        except ParameterError as exc:
+            reasons.append(f"not evaluated: {exc}")
+    rec["cache_hits"] += store.hits
+    rec["cache_misses"] += store.misses
     rec["feasible"] = float(not reasons)
     rec["reason"] = "; ".join(reasons) if reasons else \
         f"all gates and writes meet {cfg.target_error:g}; retention met"

@@ -111,24 +111,15 @@ def mc_source(device, settings: dict, pulse_max: float) -> tuple[MCSwitching, st
 
 
 def cache_counts(records) -> dict:
-    """Build attributes: switching data taken from the cache (hits) and built (misses)."""
-    status = [r.get("cache", "") for r in records]
-    return {"cache_hits": status.count("hit"), "cache_misses": status.count("miss")}
+    """Build attributes: switching data (FP grids, MC tables) read from the cache (hits) and
+    computed (misses) by the designs ``records``."""
+    return {"cache_hits": sum(int(r.get("cache_hits", 0)) for r in records),
+            "cache_misses": sum(int(r.get("cache_misses", 0)) for r in records)}
 
 
 def preflight(cfg) -> None:
-    """Before any work: if a design of ``cfg`` will need Monte Carlo switching data within its
-    floor, the cache folder must be writable (a ParameterError naming it, else)."""
-    from llg.fokker_planck import check_fp_device
+    """Before any work: the cache folder must be writable (a ParameterError naming it, else);
+    every design keeps its switching data there."""
     from llg.tables.cache import cache_dir
 
-    from .chain import design_device
-
-    if cfg.target_error < error_floor(cfg.settings["mc_trials"]):
-        return                                  # no MC design will be built
-    for i in range(cfg.n_points):
-        try:
-            check_fp_device(design_device(cfg, cfg.design(i)))
-        except ParameterError:                  # FP does not apply, or an invalid device
-            cache_dir()
-            return
+    cache_dir()
