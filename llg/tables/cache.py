@@ -45,8 +45,10 @@ def cache_dir() -> Path:
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
         base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-        root, name = base / "cramsim", "XDG_CACHE_HOME" if xdg else "~/.cache"
-    return check_output(root, f"{name} (cache folder {root})", kind="dir")
+        root = base / "cramsim"
+        name = "cache folder $XDG_CACHE_HOME/cramsim" if xdg else "cache folder ~/.cache/cramsim"
+    return check_output(root, f"{name} (set {ENV} to another folder)" if name != ENV else ENV,
+                        kind="dir")
 
 
 def code_stamp() -> str:
