@@ -9,7 +9,7 @@ switching time (of its crossing-time distribution) carries the energy there. Che
 default device against the compact MC table (1000 trials, 1 ns - 100 ns, 0.3 - 3 Ic0): where
 P_sw >= 0.7 the two mean switching times agree within 0.2 - 3 %, and the NOT gate's energy at
 its FP operating point (0.30 V, 100 ns) moves by 0.25 % with the MC times in place of FP's;
-an MC build (about a minute per device) would buy nothing there.
+an MC build (~90 s per device) would buy nothing there.
 
 Error floor: a Monte Carlo estimate of an error rate is only as good as its trials. The gates
 here read every error as its 95 % upper bound (:class:`MCSwitching`), so a design is feasible
@@ -17,6 +17,9 @@ only where the bound meets the target - never by a lucky zero count - and the sm
 the data can show is the Wilson upper bound at zero failures, ``z^2 / (n + z^2)`` (~3.84 / n;
 the one-sided exact bound is ~3.0 / n). A target below that floor is refused before any
 trajectory is run: "cannot reach target error X with N trials (floor Y)".
+
+``settings.subcritical`` concerns FP designs only: the MC trajectories carry the thermal
+activation below the critical current themselves (as far as the trial budget resolves it).
 
 Settings (``[settings]`` of the sweep config, declared in :data:`MC_SETTING_KEYS`): the trial
 budget, the pulse widths (log-spaced from ``pulse_min`` to ``mc_pulse_max``) and the currents
@@ -41,11 +44,12 @@ MC_SETTING_KEYS = {
     "mc_current_min": ("1", 1e-3, 100.0, "smallest Monte Carlo current / Ic0"),
     "mc_current_max": ("1", 1e-3, 100.0, "largest Monte Carlo current / Ic0"),
 }
-#: Defaults: 1000 trials (floor 3.8e-3), 1 ns - 100 ns in 4 pulses, 0.3 - 3 Ic0 in 8 currents
-#: (below 0.3 Ic0 P_sw is under the floor; above 3 Ic0 WER is; the gate layer reads the edge
-#: values there, which are conservative bounds).
-MC_DEFAULTS = {"mc_trials": 1000, "mc_pulse_max": 1e-7, "mc_pulses": 4, "mc_currents": 8,
-               "mc_current_min": 0.3, "mc_current_max": 3.0}
+#: Defaults: 1000 trials (floor 3.8e-3), 1 ns - 100 ns in 4 pulses, 0.5 - 3 Ic0 in 12 currents
+#: (steps of 18 %: the table interpolates P_sw linearly between them, and a gate's window is a
+#: few tens of percent wide; below 0.5 Ic0 P_sw of a Delta ~ 60 device stays under the floor,
+#: above 3 Ic0 WER does; the gate layer reads the edge values there, conservative bounds).
+MC_DEFAULTS = {"mc_trials": 1000, "mc_pulse_max": 1e-7, "mc_pulses": 4, "mc_currents": 12,
+               "mc_current_min": 0.5, "mc_current_max": 3.0}
 MC_INT_KEYS = ("mc_trials", "mc_pulses", "mc_currents")
 CONFIDENCE = 0.95
 
