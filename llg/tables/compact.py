@@ -82,7 +82,6 @@ def compact_config(device: Device, grid: CompactGrid):
     table config file)."""
     from ..switching import critical_current, default_dt
     from ..waveform import Pulse
-    from .config import config_from_dict
 
     ic = max(critical_current(device, d) for d in ("P-AP", "AP-P"))
     if not (ic > 0 and math.isfinite(ic)):
@@ -91,11 +90,15 @@ def compact_config(device: Device, grid: CompactGrid):
     currents = [float(f * ic) for f in grid.current_factors]
     widths = [float(t) for t in grid.pulse_widths]
     dt = default_dt(device, Pulse(currents[-1], widths[0], 0.0, 0.0, 0.0, "current", 0.0))
-    return _config(device, grid, currents, widths, dt, config_from_dict)
+    return _config(device, grid, currents, widths, dt)
 
 
-def _config(device, grid, currents, widths, dt, config_from_dict):
+def _config(device, grid, currents, widths, dt):
+    """Through the table config's own validation (which reads the device from a file)."""
     import tempfile
+    from dataclasses import replace
+
+    from .config import config_from_dict
 
     text = device_toml(device)
     with tempfile.TemporaryDirectory() as tmp:   # the config reads its device from a file
@@ -108,8 +111,6 @@ def _config(device, grid, currents, widths, dt, config_from_dict):
                "axes": {"current": {"values": currents}, "pulse_width": {"values": widths},
                         "temperature": {"values": [float(device.temperature)]}}}
         cfg = config_from_dict(raw, Path(tmp))
-    from dataclasses import replace
-
     return replace(cfg, device_ref=f"in memory ({device.name})", device_path="")
 
 
