@@ -15,7 +15,7 @@ from llg.errors import ParameterError
 from llg.tables.cache import DiskCache, cache_dir, code_stamp, content_key
 from llg.tables.compact import CompactGrid, compact_key, device_toml
 
-GRID = CompactGrid(50, (1e-9, 1e-8), (0.5, 1.0, 2.0), 0)
+GRID = CompactGrid(50, (1e-9, 1e-8), (0.5, 2.0), 3, 0)
 
 
 def _writer(calls):
@@ -94,8 +94,11 @@ def test_keys_follow_switching_physics_not_resistance():
     for other in (dev.with_(alpha=0.02), dev.with_(stt_model="tunnel"),
                   dev.with_(temperature=350.0)):
         assert compact_key(other, GRID) != k
-    assert compact_key(dev, CompactGrid(51, GRID.pulse_widths, GRID.current_factors)) != k
-    assert compact_key(dev, CompactGrid(50, GRID.pulse_widths, GRID.current_factors, 1)) != k
+    for grid in (CompactGrid(51, GRID.pulse_widths, GRID.current_range, 3),
+                 CompactGrid(50, GRID.pulse_widths, GRID.current_range, 3, 1),
+                 CompactGrid(50, GRID.pulse_widths, (0.5, 2.5), 3),
+                 CompactGrid(50, GRID.pulse_widths, GRID.current_range, 4)):
+        assert compact_key(dev, grid) != k
     assert len(code_stamp()) == 64 and code_stamp() == code_stamp()
 
 

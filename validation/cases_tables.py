@@ -152,10 +152,10 @@ def compact_mc_vs_fp(quick, out_dir):
     # currents and pulses where P_sw crosses 0.02-0.98 for the default device (FP: 1.1-1.8
     # Ic0 at 10 ns, 1.5-2.6 Ic0 at 5 ns)
     if quick:
-        trials, widths, factors = 100, (1e-8,), np.geomspace(1.0, 1.8, 5)
+        trials, widths, span, n = 100, (1e-8,), (1.0, 1.8), 5
     else:
-        trials, widths, factors = 2000, (2e-9, 5e-9, 1e-8), np.geomspace(1.05, 2.6, 9)
-    grid = CompactGrid(trials, widths, tuple(factors), 7)
+        trials, widths, span, n = 2000, (2e-9, 5e-9, 1e-8), (1.05, 2.6), 9
+    grid = CompactGrid(trials, widths, span, n, 7)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "compact.h5"
         build_compact(load_device("default"), grid, out)

@@ -41,19 +41,22 @@ class CompactGrid:
     """Build settings of a compact table (SI units).
 
     trials : trajectories per point (1..1e7). pulse_widths : s, strictly increasing, in
-    (0, 1e-6]. current_factors : |I| / Ic0 (the larger critical current of the two
-    directions), strictly increasing, > 0. seed : the table's seed.
+    (0, 1e-6]. current_range : (lo, hi) in units of the critical current, 0 < lo < hi: the
+    currents run log-spaced from lo x the smaller critical current of the two directions to
+    hi x the larger (an angle-dependent efficiency makes them differ: each direction gets
+    its own lo..hi). n_currents : >= 2. seed : the table's seed.
     """
 
     trials: int
     pulse_widths: tuple
-    current_factors: tuple
+    current_range: tuple
+    n_currents: int
     seed: int = 0
 
     def numbers(self) -> dict:
         return {"trials": int(self.trials), "pulse_widths": [float(t) for t in self.pulse_widths],
-                "current_factors": [float(f) for f in self.current_factors],
-                "seed": int(self.seed)}
+                "current_range": [float(f) for f in self.current_range],
+                "n_currents": int(self.n_currents), "seed": int(self.seed)}
 
 
 def device_toml(device: Device) -> str:
@@ -83,11 +86,12 @@ def compact_config(device: Device, grid: CompactGrid):
     from ..switching import critical_current, default_dt
     from ..waveform import Pulse
 
-    ic = max(critical_current(device, d) for d in ("P-AP", "AP-P"))
-    if not (ic > 0 and math.isfinite(ic)):
-        raise ParameterError(f"device {device.name!r}: critical current {ic!r} A; a compact "
-                             "table needs a finite positive one")
-    currents = [float(f * ic) for f in grid.current_factors]
+    ics = [critical_current(device, d) for d in ("P-AP", "AP-P")]
+    if not all(ic > 0 and math.isfinite(ic) for ic in ics):
+        raise ParameterError(f"device {device.name!r}: critical currents {ics} A; a compact "
+                             "table needs finite positive ones")
+    lo, hi = grid.current_range
+    currents = [float(i) for i in np.geomspace(lo * min(ics), hi * max(ics), grid.n_currents)]
     widths = [float(t) for t in grid.pulse_widths]
     dt = default_dt(device, Pulse(currents[-1], widths[0], 0.0, 0.0, 0.0, "current", 0.0))
     return _config(device, grid, currents, widths, dt)
