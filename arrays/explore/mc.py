@@ -9,7 +9,7 @@ switching time (of its crossing-time distribution) carries the energy there. Che
 default device against the compact MC table (1000 trials, 1 ns - 100 ns, 0.3 - 3 Ic0): where
 P_sw >= 0.7 the two mean switching times agree within 0.2 - 3 %, and the NOT gate's energy at
 its FP operating point (0.30 V, 100 ns) moves by 0.25 % with the MC times in place of FP's;
-an MC build (~90 s per device) would buy nothing there.
+an MC build (minutes per device) would buy nothing there.
 
 Error floor: a Monte Carlo estimate of an error rate is only as good as its trials. The gates
 here read every error as its 95 % upper bound (:class:`MCSwitching`), so a design is feasible
