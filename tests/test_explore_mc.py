@@ -185,3 +185,27 @@ def test_fokker_planck_grids_are_reused_across_sweeps(tmp_path, monkeypatch):
                                     "cache_misses": 0}
     _same(_data(tmp_path / "cold.h5")[0], _data(tmp_path / "warm.h5")[0])
     assert np.all(_data(tmp_path / "cold.h5")[0]["switching_mc"] == 0.0)
+
+
+def test_grid_store_stays_while_any_design_runs():
+    """Designs evaluated at once in one process (Dask threads): the store stays installed
+    until the last one ends, and each thread counts its own hits and misses."""
+    import threading
+
+    import circuits.fpsource as fpsource
+    from arrays.explore.fpcache import fp_grid_store
+
+    assert fpsource.GRID_STORE is None
+    with fp_grid_store() as mine:
+        store = fpsource.GRID_STORE
+        mine["hits"] += 1
+
+        def other():
+            with fp_grid_store() as theirs:
+                assert fpsource.GRID_STORE is store and theirs == {"hits": 0, "misses": 0}
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        assert fpsource.GRID_STORE is store and mine == {"hits": 1, "misses": 0}
+    assert fpsource.GRID_STORE is None

@@ -253,7 +253,7 @@ def evaluate_design(cfg: SweepConfig, index: int, gates: tuple | None = None) ->
     rec["cache_hits"], rec["cache_misses"] = 0, 0
     reasons: list = []
     rec["hash"] = design_hash(cfg, params)
-    with fp_grid_store() as store:
+    with fp_grid_store() as counts:
         try:
             dev = design_device(cfg, params)
             rec["delta"], rec["ic0"] = float(dev.delta), float(dev.ic0)
@@ -264,8 +264,8 @@ def evaluate_design(cfg: SweepConfig, index: int, gates: tuple | None = None) ->
             _workloads(cfg, dev, circ, costs, rec, reasons)
         except ParameterError as exc:
             reasons.append(f"not evaluated: {exc}")
-    rec["cache_hits"] += store.hits
-    rec["cache_misses"] += store.misses
+    rec["cache_hits"] += counts["hits"]
+    rec["cache_misses"] += counts["misses"]
     rec["feasible"] = float(not reasons)
     rec["reason"] = "; ".join(reasons) if reasons else \
         f"all gates and writes meet {cfg.target_error:g}; retention met"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +31,20 @@ def _source_sha() -> str:
 
 
 class FPGridStore:
-    """``GRID_STORE`` of the FP source: disk-cached grids, with hit and miss counts."""
+    """``GRID_STORE`` of the FP source: disk-cached grids, with hit and miss counts per thread
+    (a Dask worker may evaluate several designs at once in one process)."""
 
     def __init__(self, root=None):
         from llg.tables.cache import DiskCache
 
         self.cache = DiskCache(KIND, root, suffix=".npz")
-        self.hits = self.misses = 0
+        self._local = threading.local()
+
+    def counter(self) -> dict:
+        """This thread's {"hits", "misses"} (a new one per :func:`fp_grid_store` block)."""
+        if not hasattr(self._local, "counter"):
+            self._local.counter = {"hits": 0, "misses": 0}
+        return self._local.counter
 
     def key(self, src, direction: str, widths) -> str:
         from llg.tables.cache import content_key
@@ -60,22 +68,35 @@ class FPGridStore:
                 np.savez(tmp, lw=lw, lp=lp, err=np.float64(err))
 
         path, status = self.cache.get_or_build(self.key(src, direction, widths), build)
+        self.counter()["hits" if status == "hit" else "misses"] += 1
         if status == "hit":
-            self.hits += 1
             with np.load(path) as z:
                 return z["lw"], z["lp"], float(z["err"])
-        self.misses += 1
         return fresh["v"]
+
+
+_LOCK = threading.Lock()
+_ACTIVE = {"store": None, "depth": 0}
 
 
 @contextlib.contextmanager
 def fp_grid_store():
-    """Install an :class:`FPGridStore` as ``circuits.fpsource.GRID_STORE`` for the block."""
+    """Within the block, FP grids go through the disk cache (an :class:`FPGridStore` as
+    ``circuits.fpsource.GRID_STORE``, installed by the first of concurrent blocks and removed
+    by the last); yields this thread's counter {"hits", "misses"} of the block."""
     import circuits.fpsource as fpsource
 
-    store, old = FPGridStore(), fpsource.GRID_STORE
-    fpsource.GRID_STORE = store
+    with _LOCK:
+        if _ACTIVE["depth"] == 0:
+            _ACTIVE["store"] = FPGridStore()
+            fpsource.GRID_STORE = _ACTIVE["store"]
+        _ACTIVE["depth"] += 1
+        store = _ACTIVE["store"]
+    store._local.counter = {"hits": 0, "misses": 0}
     try:
-        yield store
+        yield store.counter()
     finally:
-        fpsource.GRID_STORE = old
+        with _LOCK:
+            _ACTIVE["depth"] -= 1
+            if _ACTIVE["depth"] == 0:
+                fpsource.GRID_STORE = _ACTIVE["store"] = None
