@@ -6,8 +6,8 @@ read a compact Monte Carlo table built for that device (:mod:`llg.tables.compact
 build's physics on a small grid, cached by content hash in ``$CRAMSIM_CACHE_DIR``) through
 the gate layer's table source. Where FP applies it stays the only source: FP's own mean
 switching time (of its crossing-time distribution) carries the energy there. Checked on the
-default device against the compact MC table (1000 trials, 1 ns - 100 ns, 0.3 - 3 Ic0): where
-P_sw >= 0.7 the two mean switching times agree within 0.2 - 3 %, and the NOT gate's energy at
+default device against a compact MC table (1000 trials, 1 - 100 ns, 8 currents 0.3 - 3 Ic0):
+where P_sw >= 0.7 the two mean switching times agree within 0.2 - 3 %, and the NOT gate's energy at
 its FP operating point (0.30 V, 100 ns) moves by 0.25 % with the MC times in place of FP's;
 an MC build (minutes per device) would buy nothing there.
 
@@ -24,7 +24,7 @@ activation below the critical current themselves (as far as the trial budget res
 Settings (``[settings]`` of the sweep config, declared in :data:`MC_SETTING_KEYS`): the trial
 budget, the pulse widths (log-spaced from ``pulse_min`` to ``mc_pulse_max``) and the currents
 (log-spaced in units of the device's critical currents). Their defaults keep one table at a
-few tens of seconds on one core: longer pulses cost proportionally more trajectory steps.
+few minutes on one busy core: longer pulses cost proportionally more trajectory steps.
 """
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def check_mc_settings(s: dict) -> None:
     """Cross-checks of the MC settings (each key's own range is checked by the config)."""
     if not s["mc_current_min"] < s["mc_current_max"]:
         raise ParameterError(f"settings.mc_current_min = {s['mc_current_min']:g} must be "
-                             f"below settings.mc_current_max = {s['mc_current_max']:g} (x Ic0)")
+                             f"below settings.mc_current_max = {s['mc_current_max']:g} (x critical current)")
     if not s["pulse_min"] <= s["mc_pulse_max"]:
         raise ParameterError(f"settings.mc_pulse_max = {s['mc_pulse_max']:g} s must be >= "
                              f"settings.pulse_min = {s['pulse_min']:g} s")
