@@ -6,10 +6,10 @@ read a compact Monte Carlo table built for that device (:mod:`llg.tables.compact
 build's physics on a small grid, cached by content hash in ``$CRAMSIM_CACHE_DIR``) through
 the gate layer's table source. Where FP applies it stays the only source: FP's own mean
 switching time (of its crossing-time distribution) carries the energy there. Checked on the
-default device against a compact MC table (1000 trials, 1 - 100 ns, 8 currents 0.3 - 3 Ic0):
-where P_sw >= 0.7 the two mean switching times agree within 0.2 - 3 %, and the NOT gate's energy at
-its FP operating point (0.30 V, 100 ns) moves by 0.25 % with the MC times in place of FP's;
-an MC build (minutes per device) would buy nothing there.
+default device against a compact MC table (1000 trials, 1 - 100 ns, 8 currents 0.3 - 3
+Ic0): where P_sw >= 0.7 the two mean switching times agree within 0.2 - 3 %, and the NOT
+gate's energy at its FP operating point (0.30 V, 100 ns) moves by 0.25 % with the MC times
+in place of FP's; an MC build (minutes per device) would buy nothing there.
 
 Error floor: a Monte Carlo estimate of an error rate is only as good as its trials. The gates
 here read every error as its 95 % upper bound (:class:`MCSwitching`), so a design is feasible
