@@ -61,7 +61,8 @@ def check_mc_settings(s: dict) -> None:
     """Cross-checks of the MC settings (each key's own range is checked by the config)."""
     if not s["mc_current_min"] < s["mc_current_max"]:
         raise ParameterError(f"settings.mc_current_min = {s['mc_current_min']:g} must be "
-                             f"below settings.mc_current_max = {s['mc_current_max']:g} (x critical current)")
+                             f"below settings.mc_current_max = {s['mc_current_max']:g} "
+                             "(x critical current)")
     if not s["pulse_min"] <= s["mc_pulse_max"]:
         raise ParameterError(f"settings.mc_pulse_max = {s['mc_pulse_max']:g} s must be >= "
                              f"settings.pulse_min = {s['pulse_min']:g} s")
