@@ -73,6 +73,12 @@ def pulse_grid(pulse_range=PULSE_RANGE) -> np.ndarray:
     return np.geomspace(lo, hi, n)
 
 
+#: Where FP grids may be kept between processes: None (compute them), or an object whose
+#: ``grid(src, direction, widths, solve)`` returns ``solve(direction, widths)``, possibly
+#: stored (``cramsim explore`` sets its content-hash disk cache, arrays.explore.fpcache).
+GRID_STORE = None
+
+
 class FPSwitching:
     """Switching statistics of one device from the FP solver (SI units; see module doc)."""
 
@@ -159,7 +165,8 @@ class FPSwitching:
         if key in self._cache:
             return self._cache[key]
         widths = self.pulse_widths if pulse_width is None else np.array([pulse_width])
-        lw, lp, err = self._solve(direction, widths)
+        lw, lp, err = self._solve(direction, widths) if GRID_STORE is None else \
+            GRID_STORE.grid(self, direction, widths, self._solve)
         x = np.log(self.currents)
         tab = {"log_wer": CubicSpline(x, lw, axis=0), "log_p": CubicSpline(x, lp, axis=0),
                "rel_error": err}

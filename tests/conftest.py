@@ -10,6 +10,19 @@ def default_device():
     return load_device("default")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Switching data cached by the tests (cramsim explore) go to a folder of this session,
+    never to the user's ~/.cache/cramsim (tests that need their own set it themselves)."""
+    old = os.environ.get("CRAMSIM_CACHE_DIR")
+    os.environ["CRAMSIM_CACHE_DIR"] = str(tmp_path_factory.mktemp("cramsim-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CRAMSIM_CACHE_DIR", None)
+    else:
+        os.environ["CRAMSIM_CACHE_DIR"] = old
+
+
 if os.environ.get("CRAMSIM_STRICT_APPROX", "1") != "0":
     # pytest.approx adds abs = 1e-12 by default, which swamps SI values below ~1e-6 (J, s, A,
     # m^3): such a comparison cannot fail. Strict mode (the default) drops that default: rel

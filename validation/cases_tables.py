@@ -130,3 +130,43 @@ def table_mc_vs_fp_consistency(quick, out_dir):
                       5.0 / math.sqrt(2 * (n - 1)), "1",
                       f"{n} informative points: sd(z) = {sd:.3f}, mean z = {bias:+.3f} "
                       f"(mean p_MC - p_FP = {float(np.mean(d['p_switch'][m] - p_fp[m])):+.4f})")
+
+
+@case("compact_mc_vs_fp",
+      "The compact Monte Carlo table that cramsim explore builds where Fokker-Planck does not "
+      "apply (llg.tables.compact), built here for the default perpendicular device where it "
+      "does: at every point with 0.02 < P_sw < 0.98 its Monte Carlo P_sw and the "
+      "Fokker-Planck 1 - WER (an independent solver of the same stochastic LLGS) differ by "
+      "z = (p_MC - p_FP) / sqrt(p_FP (1 - p_FP) / n); max |z| over both directions must stay "
+      "below 4.5 (Bonferroni-safe for ~30 points), with at least 6 informative points.",
+      "Butler et al., IEEE Trans. Magn. 48, 4684 (2012) (FP description of the same "
+      "stochastic LLGS); binomial statistics")
+def compact_mc_vs_fp(quick, out_dir):
+    import tempfile
+    from pathlib import Path
+
+    from llg import load_device
+    from llg.tables import open_table
+    from llg.tables.compact import CompactGrid, build_compact
+
+    # currents and pulses where P_sw crosses 0.02-0.98 for the default device (FP: 1.1-1.8
+    # Ic0 at 10 ns, 1.5-2.6 Ic0 at 5 ns)
+    if quick:
+        trials, widths, span, n = 100, (1e-8,), (1.0, 1.8), 5
+    else:
+        trials, widths, span, n = 2000, (2e-9, 5e-9, 1e-8), (1.05, 2.6), 9
+    grid = CompactGrid(trials, widths, span, n, 7)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "compact.h5"
+        build_compact(load_device("default"), grid, out)
+        d = open_table(out).data
+    p_fp = 1.0 - d["wer"]
+    m = (p_fp > 0.02) & (p_fp < 0.98) & (d["wer_method"] == 1)
+    z = (d["p_switch"][m] - p_fp[m]) / np.sqrt(p_fp[m] * (1 - p_fp[m]) / d["trials"][m])
+    n = int(z.size)
+    zmax = float(np.max(np.abs(z))) if n else math.inf
+    return CaseResult("compact_mc_vs_fp", n >= 6 and zmax < Z_MAX, zmax, 0.0, Z_MAX, "sigma",
+                      f"{n} informative points of {d['p_switch'].size}, {trials} trials each: "
+                      f"max |z| = {zmax:.2f}, mean z = {float(np.mean(z)) if n else math.nan:+.2f}"
+                      f", mean p_MC - p_FP = "
+                      f"{float(np.mean(d['p_switch'][m] - p_fp[m])) if n else math.nan:+.4f}")

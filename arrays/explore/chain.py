@@ -6,9 +6,15 @@ constraint temperature (:func:`llg.retention.retention`: tau_D sqrt(pi/Delta) ex
 per gate the operating point from the Fokker-Planck source (:func:`circuits.operating_point`:
 max pattern error, mean energy, latency), FP preset writes (:mod:`.writes`), and per workload
 the energy ratio and speedup against the baseline and the accuracy with the gates' errors
-(:func:`arrays.energy.evaluate.evaluate`, data resident in the arrays). A design the chain
-cannot evaluate (a device the FP model does not cover, a closed window) keeps NaN in what it
-could not compute and says why in ``reason``; nothing is dropped.
+(:func:`arrays.energy.evaluate.evaluate`, data resident in the arrays). Where the FP model
+does not cover the device, gates and writes read a compact Monte Carlo table built for it
+(:mod:`.mc`, cached by content hash), every error as its 95 % upper bound; a target below
+that data's error floor is "not evaluated" before any trajectory runs. A design the chain
+cannot evaluate keeps NaN in what it could not compute and says why in ``reason``; nothing is
+dropped. Switching data (FP grids, MC tables) go through the content-hash disk cache
+(:mod:`.fpcache`, :mod:`llg.tables.cache`); ``cache_hits`` / ``cache_misses`` count what
+this design read from it and what it computed (build statistics only: the numbers do not
+depend on them).
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ import math
 from llg.errors import ParameterError
 
 from .config import CIRCUIT_KEYS, SweepConfig
+from .fpcache import fp_grid_store
 
 #: Per-design scalars: name -> (unit, long_name).
 DESIGN_QUANTITIES = {
@@ -30,12 +37,17 @@ DESIGN_QUANTITIES = {
     "meets_retention": ("1", "1 if retention_time >= the required retention, else 0"),
     "cell_area": ("m^2", "cell area with the access transistor at its width"),
     "write_error": ("1", "larger write error rate of the two presets"),
+    "switching_mc": ("1", "1 if the switching data is Monte Carlo (the Fokker-Planck model "
+                     "does not apply to the device), 0 if Fokker-Planck"),
+    "error_floor": ("1", "smallest error rate the switching data resolves: 0 for "
+                    "Fokker-Planck, the 95 % upper bound at zero counts for Monte Carlo"),
     "feasible": ("1", "1 if every gate and write meets the target, retention holds and every "
                  "workload computes correctly, else 0 (see reason)"),
 }
 #: Per-gate quantities (name template "<q>__<gate>").
 GATE_QUANTITIES = {
-    "max_gate_error": ("1", "largest error probability over the gate's input patterns"),
+    "max_gate_error": ("1", "largest error probability over the gate's input patterns "
+                       "(Monte Carlo designs: its 95 % upper bound)"),
     "gate_energy": ("J", "mean energy per gate evaluation and row"),
     "gate_latency": ("s", "gate cycle: pulse width plus line settling"),
 }
@@ -122,8 +134,21 @@ def _circuit(cfg: SweepConfig, params: dict) -> dict:
     return {"rows": rows, "technology": tech, "pulse_range": (s["pulse_min"], pulse_max)}
 
 
-def _gate_costs(cfg: SweepConfig, dev, circ: dict, gates: tuple, rec: dict, reasons: list):
-    """CostModel of the design's gates and writes from the FP source; fills ``rec``."""
+def _switching_kwargs(cfg: SweepConfig, dev, circ: dict, mc) -> dict:
+    """operating_point's switching arguments: the FP source, or the MC table ``mc`` with the
+    design's own resistances (the table is shared by designs differing only there)."""
+    if mc is None:
+        return {"device": dev, "switching": "fp", "pulse_range": circ["pulse_range"],
+                "subcritical": cfg.settings["subcritical"]}
+    from circuits.context import CIRCUIT_ONLY
+
+    return {"table": mc, "circuit_overrides": {k: getattr(dev, k) for k in CIRCUIT_ONLY}}
+
+
+def _gate_costs(cfg: SweepConfig, dev, circ: dict, gates: tuple, rec: dict, reasons: list,
+                mc=None):
+    """CostModel of the design's gates and writes from the FP source, or from the MC table
+    ``mc`` (:class:`.mc.MCSwitching`); fills ``rec``."""
     from arrays.energy.costs import CostModel, gate_cost_from_operating_point
     from circuits import operating_point
     from circuits.fpsource import fp_source
@@ -131,14 +156,14 @@ def _gate_costs(cfg: SweepConfig, dev, circ: dict, gates: tuple, rec: dict, reas
     from .writes import fp_write_cost
 
     s = cfg.settings
-    costs = CostModel("explore", dev.name, "circuits.operating_point (FP source) via "
+    origin = "FP source" if mc is None else "Monte Carlo table, 95 % upper bounds"
+    costs = CostModel("explore", dev.name, f"circuits.operating_point ({origin}) via "
                       "arrays.explore", parameters={"rows": circ["rows"]},
                       includes_line_charging=True)
     for g in gates:
-        op = operating_point(g, device=dev, technology=circ["technology"], rows=circ["rows"],
-                             target_error=cfg.target_error, switching="fp",
-                             pulse_range=circ["pulse_range"], subcritical=s["subcritical"],
-                             n_voltages=s["n_voltages"])
+        op = operating_point(g, technology=circ["technology"], rows=circ["rows"],
+                             target_error=cfg.target_error, n_voltages=s["n_voltages"],
+                             **_switching_kwargs(cfg, dev, circ, mc))
         rec[f"max_gate_error__{g}"] = float(op.max_error_rate)
         if op.cell_area is not None:
             rec["cell_area"] = float(op.cell_area)
@@ -152,7 +177,7 @@ def _gate_costs(cfg: SweepConfig, dev, circ: dict, gates: tuple, rec: dict, reas
         if not op.feasible:
             costs.off_target[g] = op.reason
             reasons.append(f"{g} misses the target (max error {op.max_error_rate:.3g})")
-    src = fp_source(dev, circ["pulse_range"], s["subcritical"])
+    src = fp_source(dev, circ["pulse_range"], s["subcritical"]) if mc is None else mc
     worst = 0.0
     for value in (0, 1):
         w, ok, why = fp_write_cost(value, dev, circ["technology"], circ["rows"],
@@ -194,27 +219,53 @@ def _workloads(cfg: SweepConfig, dev, circ: dict, costs, rec: dict, reasons: lis
                            f"{res.accuracy_perfect:.3g} - 0.01")
 
 
+def _mc_switching(cfg: SweepConfig, dev, circ: dict, rec: dict):
+    """None where FP applies; else the design's MC table (:func:`.mc.mc_source`), or a
+    ParameterError if the target lies below the floor of the trial budget."""
+    from llg.fokker_planck import check_fp_device
+
+    from .mc import error_floor, mc_source
+
+    try:
+        check_fp_device(dev)
+        rec["switching_mc"], rec["error_floor"] = 0.0, 0.0
+        return None
+    except ParameterError as exc:
+        why = str(exc)
+    n = cfg.settings["mc_trials"]
+    rec["switching_mc"], rec["error_floor"] = 1.0, error_floor(n)
+    if cfg.target_error < rec["error_floor"]:
+        raise ParameterError(f"the Fokker-Planck model does not apply ({why}) and Monte Carlo "
+                             f"cannot reach target error {cfg.target_error:g} with {n} trials "
+                             f"(floor {rec['error_floor']:.2g})")
+    src, status = mc_source(dev, cfg.settings, circ["pulse_range"][1])
+    rec["cache_hits" if status == "hit" else "cache_misses"] += 1
+    return src
+
+
 def evaluate_design(cfg: SweepConfig, index: int, gates: tuple | None = None) -> dict:
     """The record of design ``index`` (module doc): floats by quantity, ``reason`` text,
     ``hash`` the design's content hash."""
-    from llg.fokker_planck import check_fp_device
-
     gates = gates_of(cfg) if gates is None else gates
     params = cfg.design(index)
     rec = {q: math.nan for q in quantity_names(cfg, gates)}
     rec["feasible"], rec["meets_retention"] = 0.0, 0.0
+    rec["cache_hits"], rec["cache_misses"] = 0, 0
     reasons: list = []
     rec["hash"] = design_hash(cfg, params)
-    try:
-        dev = design_device(cfg, params)
-        rec["delta"], rec["ic0"] = float(dev.delta), float(dev.ic0)
-        _retention(cfg, dev, rec, reasons)
-        check_fp_device(dev)
-        circ = _circuit(cfg, params)
-        costs = _gate_costs(cfg, dev, circ, gates, rec, reasons)
-        _workloads(cfg, dev, circ, costs, rec, reasons)
-    except ParameterError as exc:
-        reasons.append(f"not evaluated: {exc}")
+    with fp_grid_store() as counts:
+        try:
+            dev = design_device(cfg, params)
+            rec["delta"], rec["ic0"] = float(dev.delta), float(dev.ic0)
+            _retention(cfg, dev, rec, reasons)
+            circ = _circuit(cfg, params)
+            mc = _mc_switching(cfg, dev, circ, rec)
+            costs = _gate_costs(cfg, dev, circ, gates, rec, reasons, mc)
+            _workloads(cfg, dev, circ, costs, rec, reasons)
+        except ParameterError as exc:
+            reasons.append(f"not evaluated: {exc}")
+    rec["cache_hits"] += counts["hits"]
+    rec["cache_misses"] += counts["misses"]
     rec["feasible"] = float(not reasons)
     rec["reason"] = "; ".join(reasons) if reasons else \
         f"all gates and writes meet {cfg.target_error:g}; retention met"

@@ -34,6 +34,8 @@ from llg.device import Device, load_device
 from llg.errors import ParameterError, check_range
 from llg.paths import read_toml
 
+from .mc import MC_DEFAULTS, MC_INT_KEYS, MC_SETTING_KEYS, check_mc_settings
+
 #: Circuit/system axis keys: name -> (unit, lo, hi, description). Ranges: the transistor
 #: width range of circuits.technology, rows per sub-array up to 4096, pulse ranges of
 #: circuits.fpsource.check_pulse_range.
@@ -53,12 +55,14 @@ SETTING_KEYS = {
     "pulse_max": ("s", 1e-12, 1e-3, "longest gate pulse width the optimizer may use"),
     "n_voltages": ("1", 5, 2001, "voltages on the gate optimizer's grid"),
     "sim_rows": ("1", 8, 65536, "rows simulated per workload (accuracy statistics)"),
-    "seed": ("1", 0, 2 ** 31 - 1, "seed of the workload instances"),
+    "seed": ("1", 0, 2 ** 31 - 1, "seed of the workload instances and of the Monte Carlo "
+             "switching data"),
+    **MC_SETTING_KEYS,
 }
 SETTING_TEXT = {"technology": "45nm", "periphery": "cram_45nm", "baseline": "cpu_ddr4_45nm",
                 "subcritical": "fp"}
 DEFAULT_SETTINGS = {"pulse_min": 1e-9, "pulse_max": 1e-6, "n_voltages": 161,
-                    "sim_rows": 256, "seed": 0}
+                    "sim_rows": 256, "seed": 0, **MC_DEFAULTS}
 
 
 def _device_numeric_keys() -> dict:
@@ -248,13 +252,14 @@ def _settings(section: dict) -> dict:
         if key not in SETTING_KEYS and key not in SETTING_TEXT:
             raise _unknown(key, list(SETTING_KEYS) + list(SETTING_TEXT), "settings")
     out = _numbers(section, SETTING_KEYS, "settings", DEFAULT_SETTINGS)
-    for key in ("n_voltages", "sim_rows", "seed"):
+    for key in ("n_voltages", "sim_rows", "seed") + MC_INT_KEYS:
         if out[key] != int(out[key]):
             raise ParameterError(f"settings.{key} = {out[key]!r} must be an integer")
         out[key] = int(out[key])
     if not out["pulse_min"] < out["pulse_max"]:
         raise ParameterError(f"settings.pulse_min = {out['pulse_min']:g} s must be below "
                              f"settings.pulse_max = {out['pulse_max']:g} s")
+    check_mc_settings(out)
     for key, default in SETTING_TEXT.items():
         value = section.get(key, default)
         if not isinstance(value, str):

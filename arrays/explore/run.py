@@ -17,6 +17,7 @@ from llg.errors import ParameterError
 
 from .chain import evaluate_design, gates_of, quantity_names
 from .config import SweepConfig
+from .mc import cache_counts, preflight
 from .store import SweepCheckpoint, write_result
 
 _GATES: dict = {}
@@ -59,6 +60,7 @@ def run_sweep(cfg: SweepConfig, out: str | Path, *, workers: int = 1, scheduler=
     if out.exists() and not overwrite:
         raise ParameterError(f"{out} already exists; pass --overwrite to replace it (it is "
                              "replaced only once the new result is complete)")
+    preflight(cfg)
     ck_path = checkpoint_path(out)
     ck = SweepCheckpoint.resume(ck_path, cfg) if resume and ck_path.exists() else \
         SweepCheckpoint.create(ck_path, cfg)
@@ -89,11 +91,13 @@ def run_sweep(cfg: SweepConfig, out: str | Path, *, workers: int = 1, scheduler=
     records = [ck.done[i] for i in range(cfg.n_points)]
     build = {"seconds": round(seconds, 3), "designs_computed": len(todo),
              "designs_reused": reused, "workers": workers if scheduler is None else 0,
-             "scheduler": str(scheduler or ""), "cpu_count": os.cpu_count() or 0}
+             "scheduler": str(scheduler or ""), "cpu_count": os.cpu_count() or 0,
+             **cache_counts([ck.done[i] for i in todo])}
     write_result(out, cfg, gates, records, quantity_names(cfg, gates), _provenance(cfg), build)
     ck.remove()
     return {"designs": cfg.n_points, "out": str(out), "seconds": seconds,
             "computed": len(todo), "reused": reused, "gates": list(gates),
+            "cache": {k: build[k] for k in ("cache_hits", "cache_misses")},
             "points": [summary_point(cfg, i, records[i], gates) for i in range(cfg.n_points)]}
 
 
