@@ -113,6 +113,10 @@ def test_sweep_end_to_end(sweep):
         assert bool(feas) == p["feasible"]
         for g, e in p["max_gate_error"].items():      # errors are probabilities
             assert e is not None and 0.0 <= e <= 1.0
+    from arrays.explore.reasons import scan
+
+    assert scan(res) == []                    # every NaN of the real chain has its reason
+    assert np.all(res["data"]["meets_area"] == 1)            # no area constraint set
     # larger TMR0 opens the NOT window: its max error cannot grow (same device otherwise)
     e = res["data"]["max_gate_error__NOT"]
     assert np.all(e[:, 1] <= e[:, 0] * (1 + 1e-9))
