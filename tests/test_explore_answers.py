@@ -358,3 +358,19 @@ def test_report_section_reads_the_frontier(tmp_path):
     diff = stale(read_result(path))                             # same base device, other axes
     assert "axes" in diff and not any(d.startswith("device key") for d in diff)
     assert "older writer" not in " ".join(diff)
+
+
+@pytest.mark.parametrize("axes, words", [
+    ('TMRO = [1.0]', ["unknown key 'TMRO'", "did you mean 'TMR0'"]),
+    ('diameter = { start = 60e-9, stop = 30e-9, num = 4 }', ["inverted or empty", " m "]),
+    ('TMR0 = []', ["axes.TMR0", "empty"]),
+    ('diameter = [1e-3]', ["axes.diameter = 0.001", "m", "valid range"]),
+])
+def test_cli_config_errors_exit_2_in_one_line(tmp_path, axes, words):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'workloads = ["add32"]\n[axes]\n{axes}\n')
+    p = _cli("run", "--config", str(bad), "--out", str(tmp_path / "x.h5"))
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert p.returncode == 2 and len(lines) == 1, p.stderr
+    assert all(w in lines[0] for w in words), lines[0]
+    assert not list(tmp_path.glob("x.h5*"))                  # no output, no lock, no checkpoint

@@ -30,7 +30,6 @@ import numpy as np
 from llg.errors import ParameterError
 
 LEVELS = (10.0, 50.0)
-YEAR = 365.25 * 86400.0      # s, the Julian year of llg.retention
 _TINY = 1e-300               # floor of an error probability before log10 (an exact 0)
 
 
@@ -93,6 +92,8 @@ class Criterion:
 
 def _constraints(res: dict) -> dict:
     """The sweep's constraint criteria: retention always, area when the sweep set one."""
+    from llg.retention import YEAR
+
     d, attrs = res["data"], res["attrs"]
     out = {}
     if "retention_time" in d:
