@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
-import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path

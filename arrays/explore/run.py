@@ -42,7 +42,8 @@ def _provenance(cfg: SweepConfig) -> dict:
 
     rev, dirty = _git_revision()
     per_wl = {w: list(gates_of(replace(cfg, workloads=(w,)))) for w in cfg.workloads}
-    return {"workload_gates": per_wl, "config_toml": cfg.source_text, "config_fingerprint": cfg.fingerprint(),
+    return {"workload_gates": per_wl, "config_toml": cfg.source_text,
+            "config_fingerprint": cfg.fingerprint(),
             "base_device": cfg.base_device.to_dict(), "workloads": list(cfg.workloads),
             "target_error": cfg.target_error, "retention_years": cfg.retention_years,
             "retention_temperature": cfg.retention_temperature,
