@@ -29,6 +29,8 @@ import numpy as np
 
 from llg.errors import ParameterError
 
+from .store import workload_error
+
 LEVELS = (10.0, 50.0)
 _TINY = 1e-300               # floor of an error probability before log10 (an exact 0)
 
@@ -112,12 +114,6 @@ def area_max(res: dict):
     v = res["attrs"].get("cell_area_max")
     v = json.loads(v) if isinstance(v, str) else v
     return None if v is None else float(v)
-
-
-def workload_error(res: dict, workload: str) -> np.ndarray:
-    """Max gate error over the gates ``workload`` uses (NaN where any is NaN)."""
-    gates = json.loads(res["attrs"]["workload_gates"])[workload]
-    return np.max([res["data"][f"max_gate_error__{g}"] for g in gates], axis=0)
 
 
 def criteria(res: dict, workload: str, levels=LEVELS) -> dict:

@@ -36,7 +36,7 @@ def meets_constraints(res: dict) -> np.ndarray:
 
 def objectives(res: dict, workload: str) -> dict:
     """Flat per-design arrays: error, ratio, speedup, meets (constraints), front (mask)."""
-    from .frontier import workload_error
+    from .store import workload_error
 
     err = workload_error(res, workload).ravel()
     ratio = np.asarray(res["data"][f"energy_ratio__{workload}"], dtype=float).ravel()

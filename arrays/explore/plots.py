@@ -20,7 +20,8 @@ import numpy as np
 
 from llg.errors import ParameterError
 
-from .frontier import LEVELS, check_at, check_swept, workload_error
+from .frontier import LEVELS, check_at, check_swept
+from .store import workload_error
 
 
 def _plt():

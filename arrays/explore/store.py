@@ -102,3 +102,10 @@ def read_result(path: Path) -> dict:
             data[k] = ds.asstr()[()] if h5py.check_string_dtype(ds.dtype) else ds[()]
             units[k] = f[k].attrs["units"]
     return {"attrs": attrs, "axes": axes, "data": data, "units": units, "dims": dims}
+
+
+def workload_error(res: dict, workload: str) -> np.ndarray:
+    """Max gate error over the gates ``workload`` uses, from :func:`read_result`'s dict (NaN
+    where any of them is NaN)."""
+    gates = json.loads(res["attrs"]["workload_gates"])[workload]
+    return np.max([res["data"][f"max_gate_error__{g}"] for g in gates], axis=0)
