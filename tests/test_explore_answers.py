@@ -374,3 +374,18 @@ def test_cli_config_errors_exit_2_in_one_line(tmp_path, axes, words):
     assert p.returncode == 2 and len(lines) == 1, p.stderr
     assert all(w in lines[0] for w in words), lines[0]
     assert not list(tmp_path.glob("x.h5*"))                  # no output, no lock, no checkpoint
+
+
+def test_frontier_summary_over_slices(res):
+    from arrays.explore.frontier import frontier
+
+    fr = frontier(res)
+    s = fr["workloads"]["add32"]["summary"]["TMR0"]
+    assert s["gates_work"] == {"smallest": pytest.approx(3.0, rel=1e-12),
+                               "at": {"transistor_width": 1.8e-7}, "slices_reached": 1,
+                               "slices": 2}
+    assert s["ratio_10x"]["smallest"] == pytest.approx(1.25)           # wide: 8 t = 10
+    assert s["ratio_50x"] == {"smallest": None, "at": None, "slices_reached": 0, "slices": 2}
+    # MAJ3 alone at t = 4 along the width: -4 .. -10, so -6 at one third
+    g = fr["gates"]["MAJ3"]["summary"]["transistor_width"]
+    assert g["smallest"] == pytest.approx(1.2e-7, rel=1e-12) and g["at"] == {"TMR0": 4.0}

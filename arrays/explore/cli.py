@@ -152,7 +152,8 @@ def frontier_cmd(result: str = typer.Argument(..., parser=ResultFile(), help=RES
     JSON: {"target_error", "levels", "constraints", "at", "workloads": {w: {"gates",
     "gates_work_anywhere", "least_max_error", "max_energy_ratio", "reachable", "pareto",
     "axes": {axis: {"units", criterion: [{"fixed", "smallest", "smallest_on_grid",
-    "segments", "boundaries", "best", "text"}]}}}}, "gates": {g: {...}}}.
+    "segments", "boundaries", "best", "text"}]}}, "summary": {axis: {criterion:
+    {"smallest", "at", "slices_reached", "slices"}}}}}, "gates": {g: {...}}}.
     """
     from .frontier import frontier
     from .store import read_result

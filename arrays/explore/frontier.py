@@ -207,6 +207,16 @@ def along(res: dict, crit: Criterion, axis: str, at: dict | None = None) -> list
             for fixed, idx in slices(res, axis, at)]
 
 
+def summarize(lines: list) -> dict:
+    """Over the slices of one criterion along one axis: the smallest value where it holds,
+    the slice it holds there (``at``), and on how many slices it holds anywhere."""
+    hit = [ln for ln in lines if ln["smallest"] is not None]
+    first = min(hit, key=lambda ln: ln["smallest"]) if hit else None
+    return {"smallest": first["smallest"] if first else None,
+            "at": first["fixed"] if first else None,
+            "slices_reached": len(hit), "slices": len(lines)}
+
+
 def frontier(res: dict, levels=LEVELS, at: dict | None = None,
              axes: list | None = None) -> dict:
     """The frontier of every workload and gate along every (or each of ``axes``) swept axis,
@@ -238,15 +248,18 @@ def frontier(res: dict, levels=LEVELS, at: dict | None = None,
         for a in dims:
             entry["axes"][a] = {"units": res["axes"][a][1],
                                 **{n: along(res, c, a, at) for n, c in crits.items()}}
+        entry["summary"] = {a: {n: summarize(v) for n, v in entry["axes"][a].items()
+                                if n != "units"} for a in dims}
         entry["pareto"] = pareto(res, w)
         out["workloads"][w] = entry
     target = math.log10(out["target_error"])
     for g in json.loads(res["attrs"]["gates"]):       # each gate alone: where it works
         e = res["data"][f"max_gate_error__{g}"]
         crit = Criterion([_log10(e) - target], e, "min", f"max error of {g}", "1")
+        lines = {a: along(res, crit, a, at) for a in dims}
         out["gates"][g] = {"works_anywhere": bool(crit.holds().any()),
-                           "least_max_error": _nanbest(e, "min"),
-                           "axes": {a: along(res, crit, a, at) for a in dims}}
+                           "least_max_error": _nanbest(e, "min"), "axes": lines,
+                           "summary": {a: summarize(v) for a, v in lines.items()}}
     return out
 
 

@@ -83,13 +83,8 @@ def study(path: str | Path | None = None) -> dict:
                                "gates_work": e["axes"][axis]["gates_work"],
                                "pareto": e["pareto"]}
     for g, e in fr["gates"].items():
-        found = [ln for ln in e["axes"][axis] if ln["smallest"] is not None]
-        first = min(found, key=lambda ln: ln["smallest"]) if found else None
         out["gates"][g] = {"works_anywhere": e["works_anywhere"],
-                           "least_max_error": e["least_max_error"],
-                           "smallest": first["smallest"] if first else None,
-                           "where": first["fixed"] if first else None,
-                           "slices_working": len(found), "slices": len(e["axes"][axis])}
+                           "least_max_error": e["least_max_error"], **e["summary"][axis]}
     return out
 
 
@@ -142,8 +137,8 @@ def markdown(st: dict) -> list:
     lines += ["", f"| gate | works anywhere | smallest {ax} where it works (interpolated) | "
               "least max error |", "|---|---|---|---|"]
     for g, e in st["gates"].items():
-        at = (f"{e['smallest']:.3g}{'' if u == '1' else ' ' + u} at {_where(e['where'])} "
-              f"({e['slices_working']}/{e['slices']} settings)" if e["smallest"] is not None
+        at = (f"{e['smallest']:.3g}{'' if u == '1' else ' ' + u} at {_where(e['at'])} "
+              f"({e['slices_reached']}/{e['slices']} settings)" if e["smallest"] is not None
               else "not reached in the swept range")
         lines.append(f"| {g} | {e['works_anywhere']} | {at} | {_num(e['least_max_error'])} |")
     lines += ["", "Ratios without working gates are upper bounds of a machine that computes "
