@@ -17,7 +17,8 @@ piecewise-linear interpolant: ``segments`` [[lo, hi], ...] in the axis' unit, ``
 holds, and, when it holds nowhere on the slice, "not reached in the swept range" with the best
 value seen there. A NaN (a design not evaluated, its reason in the file) breaks the
 interpolation on both sides of its grid point. ``reachable`` counts only evaluated designs,
-never interpolated ones.
+never interpolated ones. ``summary`` gives, per axis and criterion, the smallest boundary over
+all slices and where; ``pareto`` the non-dominated designs (:mod:`.pareto`).
 """
 from __future__ import annotations
 
