@@ -171,12 +171,12 @@ def _text(segs, best, crit, xs, unit) -> str:
     return "; ".join(parts)
 
 
-def _line(crit: Criterion, idx, xs, order, unit) -> dict:
+def _line(crit: Criterion, holds, idx, xs, order, unit) -> dict:
     h = np.array([np.asarray(a[idx], dtype=float)[order] for a in crit.h])
     segs = segments(xs, h)
     bounds = [{"value": lo, "holds": "above"} for lo, _ in segs if lo > xs[0]] + \
              [{"value": hi, "holds": "below"} for _, hi in segs if hi < xs[-1]]
-    grid = crit.holds()[idx][order]
+    grid = holds[idx][order]
     best = _best(crit, idx, xs, order)
     return {"smallest": segs[0][0] if segs else None,
             "smallest_on_grid": float(xs[np.argmax(grid)]) if grid.any() else None,
@@ -204,7 +204,8 @@ def along(res: dict, crit: Criterion, axis: str, at: dict | None = None) -> list
     values, unit = res["axes"][axis]
     order = np.argsort(values)
     xs = np.asarray(values, dtype=float)[order]
-    return [{"fixed": fixed, **_line(crit, idx, xs, order, unit)}
+    holds = crit.holds()
+    return [{"fixed": fixed, **_line(crit, holds, idx, xs, order, unit)}
             for fixed, idx in slices(res, axis, at)]
 
 
