@@ -4,7 +4,8 @@ Heat maps, per workload, over two swept axes: log10 of the max gate error over t
 workload uses (the target drawn as a contour) and the energy ratio (10x / 50x contours). The
 other axes are either fixed (at ``at``, default their first grid value) or reduced to the best
 case per cell (least error, largest ratio, each over all values of the other axes, so the two
-maps may show different designs); the title says which. Cells not evaluated are blank.
+maps may show different designs); the title says which. Cells not evaluated are blank; with
+fixed axes, designs failing the retention or area constraint are marked "(x)".
 
 The Pareto plot, per workload (:mod:`.pareto`): energy ratio vs max gate error, every design
 coloured by its speedup (baseline latency / CRAM latency); designs failing the retention or
@@ -69,7 +70,7 @@ def _title(res, x, y, at, best) -> str:
     return "other axes fixed at " + ", ".join(parts)
 
 
-def _map(ax, fig, data, xs, ys, x, y, title, levels):
+def _map(ax, fig, data, xs, ys, x, y, title, levels, fails=None):
     im = ax.imshow(data, origin="lower", aspect="auto")
     ax.set_xticks(range(len(xs[0])), [f"{v:.3g}" for v in xs[0]])
     ax.set_yticks(range(len(ys[0])), [f"{v:.3g}" for v in ys[0]])
@@ -82,7 +83,8 @@ def _map(ax, fig, data, xs, ys, x, y, title, levels):
     if lv and min(data.shape) >= 2:
         ax.contour(data, levels=sorted(lv), colors="w", linewidths=1.2)
     for (i, j), v in np.ndenumerate(data):
-        ax.text(j, i, "n/a" if not np.isfinite(v) else f"{v:.3g}", ha="center",
+        mark = " (x)" if fails is not None and fails[i, j] else ""
+        ax.text(j, i, ("n/a" if not np.isfinite(v) else f"{v:.3g}") + mark, ha="center",
                 va="center", fontsize=7, color="w")
 
 
@@ -109,8 +111,13 @@ def heatmaps(res: dict, out_dir: Path, x: str | None = None, y: str | None = Non
     if set(at) & {x, y}:
         raise ParameterError(f"--at {sorted(set(at) & {x, y})[0]}: that axis is drawn "
                              "(--x / --y); fix only the others")
+    from .pareto import meets_constraints
+
     plt = _plt()
     target = float(res["attrs"]["target_error"])
+    shape = np.asarray(res["data"]["delta"]).shape
+    fails = None if best else \
+        reduce2(res, ~meets_constraints(res).reshape(shape), x, y, at, None)
     paths = []
     for w in json.loads(res["attrs"]["workloads"]):
         gates = json.loads(res["attrs"]["workload_gates"])[w]
@@ -120,10 +127,11 @@ def heatmaps(res: dict, out_dir: Path, x: str | None = None, y: str | None = Non
         fig, axs = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
         _map(axs[0], fig, np.log10(np.clip(err, 1e-30, 1)), res["axes"][x], res["axes"][y],
              x, y, f"log10 max gate error ({', '.join(gates)}); contour: target "
-             f"{target:g}", [np.log10(target)])
+             f"{target:g}", [np.log10(target)], fails)
         _map(axs[1], fig, ratio, res["axes"][x], res["axes"][y], x, y,
-             f"energy ratio {w} (baseline / CRAM); contours 10x, 50x", list(LEVELS))
-        fig.suptitle(_title(res, x, y, at, best), fontsize=9)
+             f"energy ratio {w} (baseline / CRAM); contours 10x, 50x", list(LEVELS), fails)
+        note = "; (x): fails retention or area" if fails is not None and fails.any() else ""
+        fig.suptitle(_title(res, x, y, at, best) + note, fontsize=9)
         tag = "best" if best else "fixed"
         paths.append(save_figure(fig, Path(out_dir) / f"heatmap_{w}_{x}_{y}_{tag}.png"))
         plt.close(fig)
