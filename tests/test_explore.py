@@ -83,29 +83,6 @@ def test_design_that_cannot_be_evaluated_is_recorded_with_reason():
     assert "not evaluated" in rec["reason"] and "curie_temperature" in rec["reason"]
 
 
-def test_frontier_on_a_hand_made_result():
-    from arrays.explore.frontier import frontier
-
-    tmr = np.array([1.0, 2.0, 4.0])
-    width = np.array([9e-8, 1.8e-7])
-    err = np.array([[1e-2, 1e-3], [1e-5, 5e-7], [1e-9, 1e-10]])     # (TMR0, width)
-    ratio = np.array([[5.0, 6.0], [12.0, 20.0], [30.0, 60.0]])
-    res = {"dims": ["TMR0", "transistor_width"],
-           "axes": {"TMR0": (tmr, "1"), "transistor_width": (width, "m")},
-           "attrs": {"target_error": 1e-6, "workloads": '["add32"]',
-                     "workload_gates": '{"add32": ["NOT"]}', "gates": '["NOT"]'},
-           "data": {"delta": np.zeros((3, 2)), "max_gate_error__NOT": err,
-                    "energy_ratio__add32": ratio}}
-    fr = frontier(res)["workloads"]["add32"]
-    assert [r["smallest"] for r in fr["axes"]["TMR0"]["gates_work"]] == [4.0, 2.0]
-    assert [r["smallest"] for r in fr["axes"]["TMR0"]["ratio_50x"]] == [None, 4.0]
-    g = frontier(res)["gates"]["NOT"]
-    assert g["least_max_error"] == 1e-10
-    assert [r["smallest"] for r in g["axes"]["transistor_width"]] == [None, 1.8e-7, 9e-8]
-    assert fr["reachable"] == {"10x": True, "10x_ignoring_gate_errors": True,
-                               "50x": True, "50x_ignoring_gate_errors": True}
-
-
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
     """The 2x2 sweep (diameter x TMR0), run once; (config, result path, CLI-like summary)."""
@@ -136,6 +113,10 @@ def test_sweep_end_to_end(sweep):
         assert bool(feas) == p["feasible"]
         for g, e in p["max_gate_error"].items():      # errors are probabilities
             assert e is not None and 0.0 <= e <= 1.0
+    from arrays.explore.reasons import scan
+
+    assert scan(res) == []                    # every NaN of the real chain has its reason
+    assert np.all(res["data"]["meets_area"] == 1)            # no area constraint set
     # larger TMR0 opens the NOT window: its max error cannot grow (same device otherwise)
     e = res["data"]["max_gate_error__NOT"]
     assert np.all(e[:, 1] <= e[:, 0] * (1 + 1e-9))

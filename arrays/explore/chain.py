@@ -36,13 +36,15 @@ DESIGN_QUANTITIES = {
                        "retention temperature"),
     "meets_retention": ("1", "1 if retention_time >= the required retention, else 0"),
     "cell_area": ("m^2", "cell area with the access transistor at its width"),
+    "meets_area": ("1", "1 if cell_area <= the constraint's cell_area_max (or none is set), "
+                   "else 0"),
     "write_error": ("1", "larger write error rate of the two presets"),
     "switching_mc": ("1", "1 if the switching data is Monte Carlo (the Fokker-Planck model "
                      "does not apply to the device), 0 if Fokker-Planck"),
     "error_floor": ("1", "smallest error rate the switching data resolves: 0 for "
                     "Fokker-Planck, the 95 % upper bound at zero counts for Monte Carlo"),
-    "feasible": ("1", "1 if every gate and write meets the target, retention holds and every "
-                 "workload computes correctly, else 0 (see reason)"),
+    "feasible": ("1", "1 if every gate and write meets the target, retention and area hold "
+                 "and every workload computes correctly, else 0 (see reason)"),
 }
 #: Per-gate quantities (name template "<q>__<gate>").
 GATE_QUANTITIES = {
@@ -96,6 +98,8 @@ def design_hash(cfg: SweepConfig, params: dict) -> str:
             "workloads": list(cfg.workloads), "target_error": cfg.target_error,
             "retention": [cfg.retention_years, cfg.retention_temperature],
             "settings": cfg.settings}
+    if cfg.cell_area_max is not None:            # unset: older hashes stay valid
+        blob["cell_area_max"] = cfg.cell_area_max
     text = json.dumps(blob, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -132,6 +136,15 @@ def _circuit(cfg: SweepConfig, params: dict) -> dict:
         raise ParameterError(f"pulse_max = {pulse_max:g} s must exceed settings.pulse_min = "
                              f"{s['pulse_min']:g} s")
     return {"rows": rows, "technology": tech, "pulse_range": (s["pulse_min"], pulse_max)}
+
+
+def _area(cfg: SweepConfig, circ: dict, rec: dict, reasons: list) -> None:
+    """Cell area at the design's transistor width (circuits.technology) vs cell_area_max."""
+    area = float(circ["technology"].cell_area)
+    rec["cell_area"] = area
+    rec["meets_area"] = float(cfg.cell_area_max is None or area <= cfg.cell_area_max)
+    if not rec["meets_area"]:
+        reasons.append(f"cell area {area:.3g} m^2 > cell_area_max {cfg.cell_area_max:.3g} m^2")
 
 
 def _switching_kwargs(cfg: SweepConfig, dev, circ: dict, mc) -> dict:
@@ -249,7 +262,7 @@ def evaluate_design(cfg: SweepConfig, index: int, gates: tuple | None = None) ->
     gates = gates_of(cfg) if gates is None else gates
     params = cfg.design(index)
     rec = {q: math.nan for q in quantity_names(cfg, gates)}
-    rec["feasible"], rec["meets_retention"] = 0.0, 0.0
+    rec["feasible"], rec["meets_retention"], rec["meets_area"] = 0.0, 0.0, 0.0
     rec["cache_hits"], rec["cache_misses"] = 0, 0
     reasons: list = []
     rec["hash"] = design_hash(cfg, params)
@@ -259,6 +272,7 @@ def evaluate_design(cfg: SweepConfig, index: int, gates: tuple | None = None) ->
             rec["delta"], rec["ic0"] = float(dev.delta), float(dev.ic0)
             _retention(cfg, dev, rec, reasons)
             circ = _circuit(cfg, params)
+            _area(cfg, circ, rec, reasons)
             mc = _mc_switching(cfg, dev, circ, rec)
             costs = _gate_costs(cfg, dev, circ, gates, rec, reasons, mc)
             _workloads(cfg, dev, circ, costs, rec, reasons)
@@ -268,5 +282,5 @@ def evaluate_design(cfg: SweepConfig, index: int, gates: tuple | None = None) ->
     rec["cache_misses"] += counts["misses"]
     rec["feasible"] = float(not reasons)
     rec["reason"] = "; ".join(reasons) if reasons else \
-        f"all gates and writes meet {cfg.target_error:g}; retention met"
+        f"all gates and writes meet {cfg.target_error:g}; retention and area met"
     return rec

@@ -14,6 +14,7 @@ log-spaced). Example::
     [constraints]
     retention_years = 10
     retention_temperature = 358.0
+    cell_area_max = 5e-14          # m^2 (optional)
 
 Bad input raises :class:`llg.errors.ParameterError` with one line naming the key, its value,
 unit and valid range (the CLI exits 2).
@@ -23,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
-import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +49,8 @@ TOP_KEYS = ("base_device", "workloads", "target_error", "axes", "constraints", "
 CONSTRAINT_KEYS = {
     "retention_years": ("yr", 0.0, 1e6, "required retention time"),
     "retention_temperature": ("K", 1.0, 1000.0, "temperature at which retention is judged"),
+    "cell_area_max": ("m^2", 1e-18, 1e-9, "largest cell area (row pitch x column pitch, with "
+                      "the access transistor at its width); none: not constrained"),
 }
 SETTING_KEYS = {
     "pulse_min": ("s", 1e-12, 1e-3, "shortest gate pulse width the optimizer may use"),
@@ -150,6 +152,7 @@ class SweepConfig:
     retention_temperature: float = 358.0
     settings: dict = field(default_factory=dict)
     source_text: str = ""
+    cell_area_max: float | None = None           # m^2; None: not constrained
 
     @property
     def dims(self) -> tuple:
@@ -179,12 +182,16 @@ class SweepConfig:
         return _device_numeric_keys()[axis]["description"]
 
     def numbers(self) -> dict:
-        """Everything a result depends on, as plain values (the fingerprint's input)."""
-        return {"base_device": self.base_device.to_dict(), "axes": self.axes,
-                "workloads": list(self.workloads), "target_error": self.target_error,
-                "retention_years": self.retention_years,
-                "retention_temperature": self.retention_temperature,
-                "settings": self.settings}
+        """Everything a result depends on, as plain values (the fingerprint's input; an
+        unset area constraint is left out, so older sweeps keep their fingerprint)."""
+        out = {"base_device": self.base_device.to_dict(), "axes": self.axes,
+               "workloads": list(self.workloads), "target_error": self.target_error,
+               "retention_years": self.retention_years,
+               "retention_temperature": self.retention_temperature,
+               "settings": self.settings}
+        if self.cell_area_max is not None:
+            out["cell_area_max"] = self.cell_area_max
+        return out
 
     def fingerprint(self) -> str:
         """sha256 of :meth:`numbers` (canonical JSON): equal fingerprints, equal results."""
@@ -241,10 +248,11 @@ def config_from_dict(raw: dict, name: str = "sweep", source_text: str = "") -> S
         if key not in CONSTRAINT_KEYS:
             raise _unknown(key, CONSTRAINT_KEYS, "constraints")
     c = _numbers(cons, CONSTRAINT_KEYS, "constraints",
-                 {"retention_years": 10.0, "retention_temperature": 358.0})
+                 {"retention_years": 10.0, "retention_temperature": 358.0,
+                  "cell_area_max": None})
     settings = _settings(raw.get("settings") or {})
     return SweepConfig(name, base, axes, tuple(workloads), target, c["retention_years"],
-                       c["retention_temperature"], settings, source_text)
+                       c["retention_temperature"], settings, source_text, c["cell_area_max"])
 
 
 def _settings(section: dict) -> dict:

@@ -5,11 +5,14 @@ numba thread each) or :func:`llg.tables.build._run_dask` (``--scheduler tcp://H:
 same drivers as ``cramsim table build``; each finished design is appended to the
 checkpoint ``OUT.checkpoint`` before the next is taken, so ``--resume`` recomputes only the
 missing ones. A design's record depends only on its own inputs, so the result is the same for
-any number of workers.
+any number of workers. ``OUT.lock`` (:class:`llg.tables.lock.BuildLock`) refuses a second
+concurrent run on the same OUT; the progress bar goes to stderr, so ``--json`` keeps stdout
+pure JSON. Every NaN of a record carries a reason (:func:`.reasons.complete`).
 """
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from llg.errors import ParameterError
 from .chain import evaluate_design, gates_of, quantity_names
 from .config import SweepConfig
 from .mc import cache_counts, preflight
+from .reasons import complete
 from .store import SweepCheckpoint, write_result
 
 _GATES: dict = {}
@@ -28,7 +32,8 @@ def compute_design(cfg: SweepConfig, index: int) -> dict:
     key = cfg.fingerprint()
     if key not in _GATES:
         _GATES[key] = gates_of(cfg)
-    return evaluate_design(cfg, index, _GATES[key])
+    rec = evaluate_design(cfg, index, _GATES[key])
+    return complete(rec, _GATES[key], cfg.workloads)
 
 
 def _provenance(cfg: SweepConfig) -> dict:
@@ -38,10 +43,12 @@ def _provenance(cfg: SweepConfig) -> dict:
 
     rev, dirty = _git_revision()
     per_wl = {w: list(gates_of(replace(cfg, workloads=(w,)))) for w in cfg.workloads}
-    return {"workload_gates": per_wl, "config_toml": cfg.source_text, "config_fingerprint": cfg.fingerprint(),
+    return {"workload_gates": per_wl, "config_toml": cfg.source_text,
+            "config_fingerprint": cfg.fingerprint(),
             "base_device": cfg.base_device.to_dict(), "workloads": list(cfg.workloads),
             "target_error": cfg.target_error, "retention_years": cfg.retention_years,
-            "retention_temperature": cfg.retention_temperature, "settings": cfg.settings,
+            "retention_temperature": cfg.retention_temperature,
+            "cell_area_max": cfg.cell_area_max, "settings": cfg.settings,
             "cramsim_version": _package_version(), "git_revision": rev,
             "git_dirty": int(dirty)}
 
@@ -49,8 +56,7 @@ def _provenance(cfg: SweepConfig) -> dict:
 def run_sweep(cfg: SweepConfig, out: str | Path, *, workers: int = 1, scheduler=None,
               resume: bool = False, overwrite: bool = False, progress: bool = True) -> dict:
     """Evaluate every design of ``cfg`` and write the dataset to ``out`` (module doc)."""
-    from llg.tables.build import _run_dask, _run_local
-    from llg.tables.checkpoint import checkpoint_path
+    from llg.tables.lock import BuildLock
 
     out = Path(out)
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 1024:
@@ -61,15 +67,23 @@ def run_sweep(cfg: SweepConfig, out: str | Path, *, workers: int = 1, scheduler=
         raise ParameterError(f"{out} already exists; pass --overwrite to replace it (it is "
                              "replaced only once the new result is complete)")
     preflight(cfg)
+    with BuildLock(out):
+        return _run_locked(cfg, out, workers, scheduler, resume, progress)
+
+
+def _run_locked(cfg: SweepConfig, out: Path, workers, scheduler, resume, progress) -> dict:
+    from tqdm import tqdm
+
+    from llg.tables.build import _run_dask, _run_local
+    from llg.tables.checkpoint import checkpoint_path
+
     ck_path = checkpoint_path(out)
     ck = SweepCheckpoint.resume(ck_path, cfg) if resume and ck_path.exists() else \
         SweepCheckpoint.create(ck_path, cfg)
     reused = len(ck.done)
     todo = [i for i in range(cfg.n_points) if i not in ck.done]
-    from tqdm import tqdm
-
     bar = tqdm(total=cfg.n_points, initial=reused, desc=f"explore {cfg.name}", unit="design",
-               disable=not progress)
+               disable=not progress, file=sys.stderr)
     t0 = time.perf_counter()
 
     def sink(i, rec):

@@ -58,7 +58,7 @@ def write_result(out: Path, cfg, gates: tuple, records: list, quantities: dict,
             scales.append(d)
         for q, (unit, long_name) in quantities.items():
             data = np.array([r[q] for r in records], dtype=float).reshape(shape)
-            if q in ("feasible", "meets_retention"):
+            if q in ("feasible", "meets_retention", "meets_area"):
                 data = data.astype(np.int8)
             _quantity(f, q, data, unit, long_name, scales)
         for q, long_name in (("reason", "why a design is infeasible or not evaluated"),
@@ -82,21 +82,15 @@ def _quantity(f, name, data, unit, long_name, scales, text=False) -> None:
 
 def read_result(path: Path) -> dict:
     """The dataset as plain arrays: {"attrs", "axes": {name: (values, unit)}, "data":
-    {name: array}, "units": {name: unit}}; a foreign file gets a ParameterError."""
+    {name: array}, "units": {name: unit}, "dims"}; a missing, damaged, foreign or too-new
+    file gets one ParameterError (:func:`llg.tables.schema.open_hdf5`)."""
     import h5py
 
-    from llg.errors import ParameterError
+    from llg.tables.schema import open_hdf5
 
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"{path}: no such result file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as exc:
-        raise ParameterError(f"{path} is not an HDF5 file ({exc})") from None
-    with f:
-        if f.attrs.get("format") != FORMAT:
-            raise ParameterError(f"{path} is not a cramsim explore result (format attribute)")
+    with open_hdf5(Path(path), what="result file", kind="cramsim explore result",
+                   fmt=FORMAT, version_attr="format_version",
+                   max_version=FORMAT_VERSION) as f:
         attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
         dims = json.loads(attrs["dims"])
         axes = {a: (f[a][()], f[a].attrs["units"]) for a in dims}
@@ -108,3 +102,10 @@ def read_result(path: Path) -> dict:
             data[k] = ds.asstr()[()] if h5py.check_string_dtype(ds.dtype) else ds[()]
             units[k] = f[k].attrs["units"]
     return {"attrs": attrs, "axes": axes, "data": data, "units": units, "dims": dims}
+
+
+def workload_error(res: dict, workload: str) -> np.ndarray:
+    """Max gate error over the gates ``workload`` uses, from :func:`read_result`'s dict (NaN
+    where any of them is NaN)."""
+    gates = json.loads(res["attrs"]["workload_gates"])[workload]
+    return np.max([res["data"][f"max_gate_error__{g}"] for g in gates], axis=0)

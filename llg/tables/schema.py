@@ -200,37 +200,52 @@ def device_dims(extra_dims: tuple, has_variation: bool) -> tuple:
     return tuple(dims)
 
 
-def open_checked(path: Path):
-    """Open ``path`` read-only as a cramsim table (h5py.File), with clear errors for a
-    missing, truncated or foreign file or a schema version from the future."""
+def open_hdf5(path: Path, *, what: str = "table file", kind: str = "cramsim table",
+              fmt: str = FORMAT, version_attr: str = "schema_version",
+              max_version: int = SCHEMA_VERSION):
+    """Open ``path`` read-only (h5py.File) as a cramsim HDF5 file whose root attribute
+    ``format`` is ``fmt`` and whose ``version_attr`` is an integer in 1..``max_version``, with
+    one clear ParameterError for a missing, truncated, foreign or too-new file. Shared by the
+    tables and the explore results (arrays.explore.store)."""
     import h5py
 
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(f"table file {str(path)!r} not found")
+        raise ParameterError(f"{what} {str(path)!r} not found")
     try:
         f = h5py.File(path, "r")
     except OSError as exc:
-        raise ParameterError(f"table file {path} is not a readable HDF5 file (truncated, "
+        raise ParameterError(f"{what} {path} is not a readable HDF5 file (truncated, "
                              f"damaged or not HDF5): {exc}") from None
     try:
-        fmt = f.attrs.get("format")
-        if isinstance(fmt, bytes):
-            fmt = fmt.decode()
-        if fmt != FORMAT:
-            raise ParameterError(f"table file {path} is HDF5 but not a cramsim table: root "
-                                 f"attribute 'format' is {fmt!r}, expected {FORMAT!r}")
-        version = f.attrs.get("schema_version")
+        found = f.attrs.get("format")
+        if isinstance(found, bytes):
+            found = found.decode()
+        if found != fmt:
+            raise ParameterError(f"{what} {path} is HDF5 but not a {kind}: root "
+                                 f"attribute 'format' is {found!r}, expected {fmt!r}")
+        version = f.attrs.get(version_attr)
         if version is None or not np.issubdtype(np.asarray(version).dtype, np.integer):
-            raise ParameterError(f"table file {path}: missing or invalid 'schema_version'")
+            raise ParameterError(f"{what} {path}: missing or invalid {version_attr!r}")
         version = int(version)
-        if version > SCHEMA_VERSION:
+        if version > max_version:
             raise ParameterError(
-                f"table file {path} has schema version {version}, newer than this cramsim "
-                f"reads (up to {SCHEMA_VERSION}); upgrade cramsim to read it")
+                f"{what} {path} has {version_attr.replace('_', ' ')} {version}, newer than "
+                f"this cramsim reads (up to {max_version}); upgrade cramsim to read it")
         if version < 1:
-            raise ParameterError(f"table file {path}: schema_version = {version} is invalid "
+            raise ParameterError(f"{what} {path}: {version_attr} = {version} is invalid "
                                  "(versions start at 1)")
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def open_checked(path: Path):
+    """Open ``path`` read-only as a cramsim table (h5py.File), with clear errors for a
+    missing, truncated or foreign file or a schema version from the future."""
+    f = open_hdf5(path)
+    try:
         for g in POINT_GROUPS + ("device",):
             if g not in f:
                 raise ParameterError(f"table file {path}: group '/{g}' is missing (damaged "
