@@ -152,7 +152,9 @@ def llgs_torque(m0, m1, m2, H0, H1, H2, p0, p1, p2, a, alpha, beta, prec, g):
     a (A/m) the damping-like Slonczewski field along p, beta the field-like ratio,
     ``g = -gamma'`` (m/(A s)); ``prec = 0`` keeps only the damping (relaxation). Inlined into
     the macrospin kernel (:func:`rhs`) and the micromagnetic one
-    (:func:`llg.micromag.kernels.llg_rhs`), each compiled with its own flags.
+    (:func:`llg.micromag.kernels.llg_rhs`), each compiled with its own flags. Numba's
+    on-disk cache keys each kernel on its own file: after editing this function, touch
+    llg/micromag/kernels.py too, or its cached kernel keeps the old algebra.
     """
     cp = (beta - alpha) * a
     cd = (1.0 + alpha * beta) * a
