@@ -126,9 +126,9 @@ def _plot_sp4(r, path: Path):
 
     t = np.asarray(r["t"]) * 1e9
     m = np.asarray(r["m"])
-    fig, ax = plt.subplots(figsize=(6, 3.5))
     from .sp4_reference import traces
 
+    fig, ax = plt.subplots(figsize=(6, 3.5))
     colors = ("C0", "C1", "C2")
     for c, name in enumerate(("<m_x>", "<m_y>", "<m_z>")):
         ax.plot(t, m[:, c], color=colors[c], label=name + " cramsim")

@@ -55,11 +55,10 @@ class DemagField:
         mf = sfft.rfftn(m * self._mask, s=s, axes=axes, workers=self.workers)
         k = self._k
         h = np.empty_like(mf)
-        c = (Ellipsis, 0), (Ellipsis, 1), (Ellipsis, 2)  # the component axis is -4
-        x, y, z = (mf[i + (slice(None),) * 3] for i in c)
-        h[c[0] + (slice(None),) * 3] = k["xx"] * x + k["xy"] * y + k["xz"] * z
-        h[c[1] + (slice(None),) * 3] = k["xy"] * x + k["yy"] * y + k["yz"] * z
-        h[c[2] + (slice(None),) * 3] = k["xz"] * x + k["yz"] * y + k["zz"] * z
+        x, y, z = (mf[..., c, :, :, :] for c in range(3))  # the component axis is -4
+        h[..., 0, :, :, :] = k["xx"] * x + k["xy"] * y + k["xz"] * z
+        h[..., 1, :, :, :] = k["xy"] * x + k["yy"] * y + k["yz"] * z
+        h[..., 2, :, :, :] = k["xz"] * x + k["yz"] * y + k["zz"] * z
         full = sfft.irfftn(h, s=s, axes=axes, workers=self.workers)
         if out is None:
             out = np.empty(m.shape)
