@@ -144,6 +144,38 @@ def drive(t, cos_theta, P):
 
 
 @nb.njit(inline="always")
+def llgs_torque(m0, m1, m2, H0, H1, H2, p0, p1, p2, a, alpha, beta, prec, g):
+    """dm/dt (1/s) of the LLGS equation at the unit vector m: the one copy of its algebra.
+
+    ``g [m x H_p + m x (m x H_d)]`` with ``H_p = prec (H + (beta - alpha) a p)`` and
+    ``H_d = alpha H + (1 + alpha beta) a p``: H (A/m) the total field (thermal included),
+    a (A/m) the damping-like Slonczewski field along p, beta the field-like ratio,
+    ``g = -gamma'`` (m/(A s)); ``prec = 0`` keeps only the damping (relaxation). Inlined into
+    the macrospin kernel (:func:`rhs`) and the micromagnetic one
+    (:func:`llg.micromag.kernels.llg_rhs`), each compiled with its own flags. Numba's
+    on-disk cache keys each kernel on its own file: after editing this function, touch
+    llg/micromag/kernels.py too, or its cached kernel keeps the old algebra.
+    """
+    cp = (beta - alpha) * a
+    cd = (1.0 + alpha * beta) * a
+    hp0 = prec * (H0 + cp * p0)
+    hp1 = prec * (H1 + cp * p1)
+    hp2 = prec * (H2 + cp * p2)
+    hd0 = alpha * H0 + cd * p0
+    hd1 = alpha * H1 + cd * p1
+    hd2 = alpha * H2 + cd * p2
+    # m x H_prec
+    x0 = m1 * hp2 - m2 * hp1
+    x1 = m2 * hp0 - m0 * hp2
+    x2 = m0 * hp1 - m1 * hp0
+    # m x (m x H_damp) = m (m . H_damp) - H_damp
+    md = m0 * hd0 + m1 * hd1 + m2 * hd2
+    return (g * (x0 + m0 * md - hd0),
+            g * (x1 + m1 * md - hd1),
+            g * (x2 + m2 * md - hd2))
+
+
+@nb.njit(inline="always")
 def rhs(m0, m1, m2, h0, h1, h2, current, eta2, P):
     """dm/dt (1/s) at m with thermal field (h0, h1, h2) in A/m and MTJ current in A.
 
@@ -161,25 +193,8 @@ def rhs(m0, m1, m2, h0, h1, h2, current, eta2, P):
     a = P[P_HJ] * current
     if eta2 != 0.0:  # tunnel efficiency (constant: a division by exactly 1, skipped)
         a = a / (1.0 + eta2 * (m0 * p0 + m1 * p1 + m2 * p2))
-    beta = P[P_BETA]
-    cp = (beta - alpha) * a
-    cd = (1.0 + alpha * beta) * a
-    hp0 = H0 + cp * p0
-    hp1 = H1 + cp * p1
-    hp2 = H2 + cp * p2
-    hd0 = alpha * H0 + cd * p0
-    hd1 = alpha * H1 + cd * p1
-    hd2 = alpha * H2 + cd * p2
-    # m x H_prec
-    x0 = m1 * hp2 - m2 * hp1
-    x1 = m2 * hp0 - m0 * hp2
-    x2 = m0 * hp1 - m1 * hp0
-    # m x (m x H_damp) = m (m . H_damp) - H_damp
-    md = m0 * hd0 + m1 * hd1 + m2 * hd2
-    g = -P[P_GAMMA]
-    return (g * (x0 + m0 * md - hd0),
-            g * (x1 + m1 * md - hd1),
-            g * (x2 + m2 * md - hd2))
+    return llgs_torque(m0, m1, m2, H0, H1, H2, p0, p1, p2, a, alpha, P[P_BETA], 1.0,
+                       -P[P_GAMMA])
 
 
 #: Lanes advanced in lockstep by one thread. One trajectory's step is a long chain of

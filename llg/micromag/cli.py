@@ -82,10 +82,13 @@ def sp4_cmd(field: int = cp.number(1, "--field", unit="", lo=1, hi=2, integer=Tr
             plot: Optional[Path] = cp.output(None, "--plot", suffixes=(".png",),
                                              help="Write <m>(t) to this PNG."),
             json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """mu-MAG standard problem 4 (128 x 32 x 1 cells) and its comparison with mumax3.
+    """mu-MAG standard problem 4 (128 x 32 x 1 cells) against mumax3 and the published traces.
 
-    JSON: relaxed_m, final_m, t_first_mx_zero (s), extrema, the reference numbers and
-    their source, the deviations (relaxed_error, final_error), t (s), m.
+    JSON: relaxed_m, final_m, t_first_mx_zero (s), extrema, mumax3's reference numbers and
+    their source, the deviations (relaxed_error, final_error), t (s), m, and ``published``:
+    max |<m_i> - trace| over 0-1 ns per published trace (OOMMF, magnum.np, Albuquerque et
+    al.), its tolerance (the published solvers' spread), the first <m_x> zero against theirs
+    (s), pass flags. ``--plot`` overlays the published traces.
     """
     from ..cli_util import emit_json, emit_table
     from . import sp4
@@ -102,7 +105,14 @@ def sp4_cmd(field: int = cp.number(1, "--field", unit="", lo=1, hi=2, integer=Tr
     rows.append(("mumax3 at 1 ns", ", ".join(f"{x:.5f}" for x in
                                              r["reference"][f"field{field}_1ns"])))
     rows.append(("max deviation at 1 ns", r["final_error"]))
+    p = r["published"]
     rows += [("first <m_x> = 0", r["t_first_mx_zero"], "s"),
+             ("published first <m_x> = 0 (mean)", p["t_first_mx_zero_mean"], "s"),
+             ("  tolerance (published spread)", p["t_first_mx_zero_tolerance"], "s"),
+             (f"max |<m> - {p['reference']}| over 0-1 ns", p["max_dev"]),
+             ("max |<m> - nearest published trace|", p["max_dev_nearest"]),
+             ("  tolerance (published spread)", p["spread"]),
+             ("agrees with the published traces", "yes" if p["ok"] else "NO"),
              ("wall time", r["seconds_relax"] + r["seconds_dynamics"], "s")]
     emit_table(f"standard problem 4, field {field}", rows)
 
@@ -116,13 +126,20 @@ def _plot_sp4(r, path: Path):
 
     t = np.asarray(r["t"]) * 1e9
     m = np.asarray(r["m"])
+    from .sp4_reference import traces
+
     fig, ax = plt.subplots(figsize=(6, 3.5))
+    colors = ("C0", "C1", "C2")
     for c, name in enumerate(("<m_x>", "<m_y>", "<m_z>")):
-        ax.plot(t, m[:, c], label=name)
+        ax.plot(t, m[:, c], color=colors[c], label=name + " cramsim")
+    for k, tr in enumerate(traces(r["field"])):
+        for c in range(3):
+            ax.plot(tr.t * 1e9, tr.m[:, c], color=colors[c], lw=0.8, alpha=0.6,
+                    ls=("--", ":")[k % 2], label=tr.name if c == 0 else None)
     ax.set_xlabel("t (ns)")
     ax.set_ylabel("<m>")
     ax.set_title(f"standard problem 4, field {r['field']}")
-    ax.legend()
+    ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     tmp = path.with_name(path.name + ".tmp.png")
     fig.savefig(tmp, dpi=120)

@@ -46,7 +46,8 @@ class DemagField:
         self._mask = grid.mask.astype(float)
 
     def field(self, m: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """H_d (3, nz, ny, nx), A/m, for unit vectors m (3, nz, ny, nx) (zero off the mask)."""
+        """H_d (..., 3, nz, ny, nx), A/m, for unit vectors m (..., 3, nz, ny, nx) (zero off
+        the mask); leading axes are an ensemble of independent systems, transformed at once."""
         nz, ny, nx = self.grid.shape
         # one batched transform of the three components over the spatial axes
         axes = (-2, -1) if nz == 1 else (-3, -2, -1)
@@ -54,12 +55,13 @@ class DemagField:
         mf = sfft.rfftn(m * self._mask, s=s, axes=axes, workers=self.workers)
         k = self._k
         h = np.empty_like(mf)
-        h[0] = k["xx"] * mf[0] + k["xy"] * mf[1] + k["xz"] * mf[2]
-        h[1] = k["xy"] * mf[0] + k["yy"] * mf[1] + k["yz"] * mf[2]
-        h[2] = k["xz"] * mf[0] + k["yz"] * mf[1] + k["zz"] * mf[2]
+        x, y, z = (mf[..., c, :, :, :] for c in range(3))  # the component axis is -4
+        h[..., 0, :, :, :] = k["xx"] * x + k["xy"] * y + k["xz"] * z
+        h[..., 1, :, :, :] = k["xy"] * x + k["yy"] * y + k["yz"] * z
+        h[..., 2, :, :, :] = k["xz"] * x + k["yz"] * y + k["zz"] * z
         full = sfft.irfftn(h, s=s, axes=axes, workers=self.workers)
         if out is None:
-            out = np.empty((3, nz, ny, nx))
+            out = np.empty(m.shape)
         np.multiply(full[..., :nz, :ny, :nx] if nz > 1 else full[..., :ny, :nx],
                     -self.Ms * self._mask, out=out)
         return out

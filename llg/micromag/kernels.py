@@ -5,9 +5,10 @@ FFT demag field, and numba's parallel loops stalled under load on the shared 2-c
 machines (40 ms instead of 0.01 ms per call on a 64 x 64 grid), so they are not used. The
 parameter vector ``P`` is packed by :meth:`llg.micromag.system.System.pack` from the
 declarative terms in :mod:`llg.micromag.terms`; the kernels only evaluate that description.
-The LLG form is the macrospin kernel's (llg/kernels.py): Gilbert damping and Slonczewski
-torques written as ``dm/dt = -gamma' [m x H_p + m x (m x H_d)]`` with
-``H_p = H + (beta - alpha) a_J p`` and ``H_d = alpha H + (1 + alpha beta) a_J p``.
+The LLG form is the macrospin kernel's: Gilbert damping and Slonczewski torques written as
+``dm/dt = -gamma' [m x H_p + m x (m x H_d)]`` with ``H_p = H + (beta - alpha) a_J p`` and
+``H_d = alpha H + (1 + alpha beta) a_J p``, evaluated per cell by the same inlined helper
+:func:`llg.kernels.llgs_torque` (one copy of the algebra).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import math
 
 import numba as nb
 import numpy as np
+
+from ..kernels import llgs_torque
 
 # Layout of the parameter vector P (float64).
 P_CX, P_CY, P_CZ = 0, 1, 2      # exchange 2 A / (mu0 Ms d^2), A/m, per axis
@@ -71,8 +74,6 @@ def llg_rhs(m, H, mask, P, out):
     a, beta, alpha, g = P[P_AJ], P[P_BETA], P[P_ALPHA], P[P_GAMMA]
     prec = P[P_PRECESS]
     p0, p1, p2 = P[P_P], P[P_P + 1], P[P_P + 2]
-    cp = (beta - alpha) * a
-    cd = (1.0 + alpha * beta) * a
     for row in range(nz * ny):
         k = row // ny
         j = row % ny
@@ -82,21 +83,12 @@ def llg_rhs(m, H, mask, P, out):
                 out[1, k, j, i] = 0.0
                 out[2, k, j, i] = 0.0
                 continue
-            m0, m1, m2 = m[0, k, j, i], m[1, k, j, i], m[2, k, j, i]
-            H0, H1, H2 = H[0, k, j, i], H[1, k, j, i], H[2, k, j, i]
-            hp0 = prec * (H0 + cp * p0)
-            hp1 = prec * (H1 + cp * p1)
-            hp2 = prec * (H2 + cp * p2)
-            hd0 = alpha * H0 + cd * p0
-            hd1 = alpha * H1 + cd * p1
-            hd2 = alpha * H2 + cd * p2
-            x0 = m1 * hp2 - m2 * hp1
-            x1 = m2 * hp0 - m0 * hp2
-            x2 = m0 * hp1 - m1 * hp0
-            md = m0 * hd0 + m1 * hd1 + m2 * hd2
-            out[0, k, j, i] = -g * (x0 + m0 * md - hd0)
-            out[1, k, j, i] = -g * (x1 + m1 * md - hd1)
-            out[2, k, j, i] = -g * (x2 + m2 * md - hd2)
+            d0, d1, d2 = llgs_torque(m[0, k, j, i], m[1, k, j, i], m[2, k, j, i],
+                                     H[0, k, j, i], H[1, k, j, i], H[2, k, j, i],
+                                     p0, p1, p2, a, alpha, beta, prec, -g)
+            out[0, k, j, i] = d0
+            out[1, k, j, i] = d1
+            out[2, k, j, i] = d2
 
 
 @nb.njit(cache=True)
@@ -116,3 +108,18 @@ def axpy_normalize(m, k1, k2, c1, c2, mask, out):
             out[0, k, j, i] = v0 * inv
             out[1, k, j, i] = v1 * inv
             out[2, k, j, i] = v2 * inv
+
+
+@nb.njit(cache=True)
+def ensemble_field_rhs(m, hd, hth, mask, P, H, out):
+    """effective_field then llg_rhs for each member of an ensemble (leading axis), in place."""
+    for e in range(m.shape[0]):
+        effective_field(m[e], hd[e], hth[e], mask, P, H[e])
+        llg_rhs(m[e], H[e], mask, P, out[e])
+
+
+@nb.njit(cache=True)
+def ensemble_axpy_normalize(m, k1, k2, c1, c2, mask, out):
+    """axpy_normalize for each member of an ensemble (leading axis)."""
+    for e in range(m.shape[0]):
+        axpy_normalize(m[e], k1[e], k2[e], c1, c2, mask, out[e])
