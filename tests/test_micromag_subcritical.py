@@ -43,11 +43,12 @@ def test_censored_mean_of_exponential_samples():
 
 
 def test_escape_times_in_the_macrospin_limit_match_fokker_planck():
-    """10 nm disk, 75 K (d / l_ex ~ 2), Delta (1 - i)^2 = 1.5: the mean escape time of 12
-    micromagnetic trajectories lies within 4.5 standard errors of the exact 1-D FP mean
-    first-passage time (fixed seed)."""
+    """One-cell disk (the model's macrospin limit), Delta 13.6, Delta (1 - i)^2 = 1.5: the
+    mean escape time of 16 micromagnetic trajectories lies within 4.5 standard errors of
+    the exact 1-D FP mean first-passage time (fixed seed)."""
     red = SC.reduced_device(load_device("default"))
-    r = SC.macrospin_limit(red, 4e-9, 12, 3, 400.0, targets=(1.5,))
+    r = SC.macrospin_limit(red, 4e-9, 16, 3, 400.0, targets=(1.5,))
+    assert r["cells"] == 1
     assert abs(r["z"][0]) < SC.N_SIGMA, r
     assert r["tau_se"][0] < 0.5 * r["tau"][0]
 
@@ -68,7 +69,7 @@ def test_shipped_card_inputs_for_the_default_device():
     slow = subcritical_inputs(dev.with_(alpha=0.02))
     assert slow["attempt_time"] / mm["attempt_time"] == pytest.approx(
         dev.with_(alpha=0.02).tau_d / dev.tau_d)
-    assert 0.5 <= mm["exponent"] <= 4 and mm["exponent_se"] > 0
+    assert 0.5 <= mm["exponent"] <= 6 and mm["exponent_se"] > 0
 
 
 def test_domain_wall_regime_lowers_delta_eff():
@@ -105,7 +106,7 @@ def test_gate_source_uses_the_card_law():
     from circuits.fpsource import FPSwitching
 
     dev = load_device("default")
-    src = FPSwitching(dev, (1e-9, 1e-7), "micromag")
+    src = FPSwitching(dev, (5e-8, 1e-7), "micromag")
     mm = subcritical_inputs(dev)
     t, i = 1e-7, 0.6
     p, _ = src.p_switch("P-AP", np.array([i * src.i_c]), t)
@@ -137,3 +138,11 @@ def test_card_text_round_trips(tmp_path):
     path = write_card(card, {"law.exponent": "1"}, tmp_path / "c.toml")
     assert read_toml(path, "card") == card
     assert json.loads(json.dumps(read_toml(path, "card")))["law"]["exponent"] == 1.25
+
+
+def test_report_section_names_the_regime():
+    from arrays.study.sections.subcritical import micromag_inputs, regime_lines
+
+    text = " ".join(regime_lines(micromag_inputs("default")))
+    assert "**coherent** regime" in text and "Delta_eff" in text
+    assert "no micromagnetic" in " ".join(regime_lines(micromag_inputs("low-delta-fast")))

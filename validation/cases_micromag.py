@@ -153,10 +153,11 @@ def barrier_limits(quick, out_dir):
 # --- sub-critical law from micromagnetic Monte Carlo (issue 15 item 4; llg.micromag.subcritical)
 
 @case("micromag_subcritical_macrospin_limit",
-      "Stochastic-LLG escape times of a 10 nm disk of the default device's material at 75 K "
-      "(macrospin Delta ~ 12 on the grid, d / l_ex ~ 2, 2.5 nm cells, alpha 0.5): relaxed 1 "
-      "tau_D at zero current, then I = -i Ic0 with Delta (1 - i)^2 = 1.5 (quick: 12 "
-      "trajectories) or 1.5 and 2.5 (full: 24 each), first <m_z> = 0; full mode also "
+      "Stochastic-LLG escape times in the macrospin limit of the micromagnetic model: a one-cell "
+      "(4 nm) disk of the default device's material, alpha 0.5, at the temperature that gives "
+      "the 20 nm reduced device's grid Delta (13.6): relaxed 1 tau_D at zero current, then "
+      "I = -i Ic0 with Delta (1 - i)^2 = 1.5 (quick: 16 trajectories) or 1.5 and 2.5 (full: "
+      "32 each), first <m_z> = 0; full mode also "
       "re-checks the shipped card's macrospin-limit ensembles "
       "(data/micromag/subcritical_default.toml) against freshly computed reference times.",
       "Exact mean first-passage time of the 1-D macrospin Fokker-Planck equation from the "
@@ -171,7 +172,7 @@ def subcritical_macrospin_limit(quick, out_dir):
 
     red = SC.reduced_device(_device())
     targets = (1.5,) if quick else (1.5, 2.5)
-    r = SC.macrospin_limit(red, 4e-9, 12 if quick else 24, 11, 400.0, targets=targets)
+    r = SC.macrospin_limit(red, 4e-9, 16 if quick else 32, 11, 400.0, targets=targets)
     z = list(r["z"])
     details = "; ".join(f"i = {i:.3f}: tau = {t / r['tau_d']:.2f} +- {s / r['tau_d']:.2f} "
                         f"tau_D vs FP {f / r['tau_d']:.2f}" for i, t, s, f in

@@ -40,11 +40,12 @@ def load_card(path) -> dict:
 
     path = Path(path)
     if not path.is_file():
+        name = path.stem.removeprefix("subcritical_")
         raise ParameterError(f"micromag sub-critical card {str(path)!r} not found; write it "
-                             "with cramsim micromag subcritical --device D --out "
-                             f"{path}")
+                             f"with cramsim micromag subcritical --device {name} --out {path}")
     card = read_toml(path, "micromag sub-critical card")
-    missing = [k for k in ("kind", "material", "law", "delta_eff_curve", "reduced_device")
+    missing = [k for k in ("kind", "material", "law", "delta_eff_curve", "reduced_device",
+                           "ensembles", "macrospin_limit")
                if k not in card]
     if card.get("kind") != KIND or missing:
         raise ParameterError(f"micromag sub-critical card {path}: not a {KIND} card "
@@ -83,7 +84,9 @@ def subcritical_inputs(device: Device, card=None) -> dict:
     delta_macrospin, mechanism, regime ("coherent" below the crossover diameter, "domain
     wall" above), crossover_diameter (m), law_diameter (m, the disk the law was fitted on),
     extrapolated (True when the device is in another regime than that disk), fp_exponent and
-    fp_attempt_time (s; the same fit to the macrospin Fokker-Planck times), source.
+    fp_attempt_time (s; the same fit to the macrospin Fokker-Planck times),
+    escape_ratio_to_fp (measured / FP escape time at each ensemble current), limit_max_abs_z
+    (the one-cell check's largest deviation, sigma), source.
     """
     if isinstance(card, dict):
         where = card.get("path", "(in memory)")
@@ -103,6 +106,9 @@ def subcritical_inputs(device: Device, card=None) -> dict:
             "regime": regime, "crossover_diameter": d_c, "law_diameter": law_d,
             "extrapolated": regime != ("domain wall" if law_d > d_c else "coherent"),
             "fp_exponent": law["fp_exponent"],
+            "escape_ratio_to_fp": [t / f for t, f in zip(card["ensembles"]["tau"],
+                                                         card["ensembles"]["fp_tau"])],
+            "limit_max_abs_z": card["macrospin_limit"]["max_abs_z"],
             "fp_attempt_time": law["fp_attempt_time_over_tau_d"] * device.tau_d,
             "source": f"micromagnetic Monte Carlo fit, {where} ({card.get('command', '')})"}
 

@@ -16,6 +16,8 @@ re-derived here.
 from __future__ import annotations
 
 
+from llg.micromag.subcritical import ACTIVATION_TARGETS as TARGETS
+
 from .base import Section, fmt
 
 MODELS = ("fp", "activation")
@@ -81,8 +83,14 @@ def regime_lines(mm: dict) -> list:
          f"{fmt(mm['attempt_time'])} s (ln +- {mm['ln_attempt_time_se']:.2f}), with Delta_eff; "
          f"the same fit to the macrospin Fokker-Planck times gives b = {mm['fp_exponent']:.2f}, "
          f"tau0 = {fmt(mm['fp_attempt_time'])} s. The exponent is an effective one over "
-         "Delta (1 - i)^2 = 1.5-4.5 (the currents the ensembles reach), carried to the "
-         "device's barrier unchanged: the rows below are a sensitivity, not a measurement."]
+         f"Delta (1 - i)^2 = {min(TARGETS):g}-{max(TARGETS):g} (the currents the ensembles "
+         "reach), carried to the "
+         "device's barrier unchanged: the rows below are a sensitivity, not a measurement. "
+         f"On that disk the escape times are {min(mm['escape_ratio_to_fp']):.2f}-"
+         f"{max(mm['escape_ratio_to_fp']):.2f} of the macrospin FP times at the same currents "
+         "(its non-uniform thermal modes open more paths over the saddle); a one-cell disk, "
+         "the model's macrospin limit, agrees with FP (largest deviation "
+         f"{mm['limit_max_abs_z']:.1f} standard errors)."]
     if mm["extrapolated"]:
         L.append(" The law was fitted in the other regime than the device's: extrapolated.")
     return L + [""]
