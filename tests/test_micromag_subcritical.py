@@ -120,6 +120,8 @@ def test_gate_source_uses_the_card_law():
     (["gate", "--gate", "NOT", "--subcritical", "bogus"], "subcritical"),
     (["micromag", "subcritical", "--diameter", "1e-9"], "--diameter"),
     (["micromag", "subcritical", "--trials", "2"], "--trials"),
+    (["micromag", "subcritical", "--diameter", "8e-9"], "delta"),
+    (["micromag", "subcritical", "--cell", "8e-9"], "cell"),
 ])
 def test_bad_input_is_one_line_exit_2(args, word):
     p = subprocess.run([sys.executable, "-m", "cramsim", *args], capture_output=True,

@@ -228,8 +228,12 @@ def subcritical_cmd(device: str = DEVICE_OPT,
     from .subcritical import ACTIVATION_TARGETS, CARD_UNITS, build_card, reduced_device
     from .subcritical_card import write_card
 
+    from . import device_model as DM
+    from .subcritical import currents_for
+
     dev = load_device(device)
-    reduced_device(dev, diameter, alpha)  # input checks before any work
+    red = reduced_device(dev, diameter, alpha)  # input checks before any work: cells vs
+    currents_for(DM.macrospin_delta_of_grid(red, DM.from_device(red, cell=cell)))  # l_ex, Delta
     bar = _progress_bar(len(ACTIVATION_TARGETS) * trials + 3 * limit_trials,
                         "escape trajectories", not json_out)
     card = build_card(dev, diameter, alpha, cell, trials, seed, max_time, limit_trials,
