@@ -156,7 +156,7 @@ def barrier_limits(quick, out_dir):
       "Stochastic-LLG escape times in the macrospin limit of the micromagnetic model: a one-cell "
       "(4 nm) disk of the default device's material, alpha 0.5, at the temperature that gives "
       "the 20 nm reduced device's grid Delta (13.6): relaxed 1 tau_D at zero current, then "
-      "I = -i Ic0 with Delta (1 - i)^2 = 1.5 (quick: 16 trajectories) or 1.5 and 2.5 (full: "
+      "I = -i Ic0 with Delta (1 - i)^2 = 1.0 (quick: 12 trajectories) or 1.5 and 2.5 (full: "
       "32 each), first <m_z> = 0; full mode also "
       "re-checks the shipped card's macrospin-limit ensembles "
       "(data/micromag/subcritical_default.toml) against freshly computed reference times.",
@@ -171,8 +171,8 @@ def subcritical_macrospin_limit(quick, out_dir):
     from llg.micromag.subcritical_card import card_path, load_card
 
     red = SC.reduced_device(_device())
-    targets = (1.5,) if quick else (1.5, 2.5)
-    r = SC.macrospin_limit(red, 4e-9, 16 if quick else 32, 11, 400.0, targets=targets)
+    targets = (1.0,) if quick else (1.5, 2.5)
+    r = SC.macrospin_limit(red, 4e-9, 12 if quick else 32, 11, 400.0, targets=targets)
     z = list(r["z"])
     details = "; ".join(f"i = {i:.3f}: tau = {t / r['tau_d']:.2f} +- {s / r['tau_d']:.2f} "
                         f"tau_D vs FP {f / r['tau_d']:.2f}" for i, t, s, f in
