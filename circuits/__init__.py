@@ -7,7 +7,7 @@ Public API (SI units: V, A, s, J, ohm)::
     op = operating_point(gate_name, *, device=None, table=None, technology="45nm", rows=1,
                          target_error=1e-6, temperature=None, variation=None,
                          pulse_widths=None, n_voltages=161, switching=None ("fp"|"table"),
-                         pulse_range=None (1e-9, 1e-6), subcritical=None ("fp"|"activation"),
+                         pulse_range=None (1e-9, 1e-6), subcritical=None ("fp"|"activation"|"micromag"),
                          transistor_width=None (m | "auto")) -> GateOperatingPoint
     ev = evaluate_gate(gate_name, voltage, pulse_width, *, device=None, table=None,
                        technology="45nm", rows=1, ...) -> GateOperatingPoint

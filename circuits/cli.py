@@ -60,11 +60,12 @@ def _width_option(text):
 
 
 def _subcritical_option(text):
-    """--subcritical at parse time: fp or activation."""
+    """--subcritical at parse time: fp, activation or micromag."""
     from llg.errors import ParameterError
 
-    if text not in ("fp", "activation"):
-        raise ParameterError(f"subcritical = {text!r} is invalid; choose fp or activation")
+    if text not in ("fp", "activation", "micromag"):
+        raise ParameterError(f"subcritical = {text!r} is invalid; choose fp, activation or "
+                             "micromag")
     return text
 
 
@@ -112,7 +113,9 @@ def gate(gate_name: str = typer.Option(..., "--gate", "-g", help="Gate: NOT, COP
          subcritical: Optional[str] = typer.Option(
              None, "--subcritical", parser=_subcritical_option, help="Sub-critical switching model for holding and "
              "disturb patterns: fp (macrospin Fokker-Planck, default) or activation "
-             "(tau0 exp(Delta (1 - I/Ic0)^b), device keys subcritical_exponent, attempt_time)."),
+             "(tau0 exp(Delta (1 - I/Ic0)^b), device keys subcritical_exponent, attempt_time) or "
+             "micromag (the same law, b, tau0 and Delta_eff from the device's micromagnetic "
+             "card data/micromag/subcritical_<device>.toml)."),
          tmr_needed: bool = typer.Option(True, "--tmr-needed/--no-tmr-needed", help="Also "
                                          "find the smallest TMR0 that meets the target (a "
                                          "root search through the optimizer, ~10 s)."),

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from llg.errors import ParameterError, check_range
 
-from .fpsource import FPSwitching, fp_source
+from .fpsource import SUBCRITICAL_MODELS, FPSwitching, fp_source
 from .gatemodel import GateModel
 from .tablesource import resolve_source
 from .technology import load_technology
@@ -36,9 +36,9 @@ def _switching_source(device, table, temperature, variation, switching, pulse_ra
     if switching is not None and switching not in SWITCHING_SOURCES:
         raise ParameterError(f"switching = {switching!r} is invalid; choose one of "
                              f"{', '.join(SWITCHING_SOURCES)}")
-    if subcritical is not None and subcritical not in ("fp", "activation"):
-        raise ParameterError(f"subcritical = {subcritical!r} is invalid; choose fp or "
-                             "activation")
+    if subcritical is not None and subcritical not in SUBCRITICAL_MODELS:
+        raise ParameterError(f"subcritical = {subcritical!r} is invalid; choose one of "
+                             f"{', '.join(SUBCRITICAL_MODELS)}")
     if switching is None:
         switching = "table" if table is not None else "fp"
         if switching == "fp":

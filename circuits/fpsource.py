@@ -19,7 +19,9 @@ et al. 2012). ``"activation"`` replaces P_sw below the critical current (i < 1, 
 holding patterns and input disturbs) with the thermal-activation law
 ``P_sw = 1 - exp(-t / tau)``, ``tau = tau0 exp(Delta (1 - i)^b)`` with b and tau0 from the
 device (``subcritical_exponent``, ``attempt_time``; Koch, Katine & Sun, PRL 92, 088302
-(2004), who fit b = 1 to larger junctions).
+(2004), who fit b = 1 to larger junctions). ``"micromag"`` is the same law with b, tau0 and
+Delta_eff from the device's micromagnetic card (:func:`llg.micromag.subcritical_card.
+subcritical_inputs`: fitted to stochastic-LLG escape times, Delta_eff by the string method).
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ PULSES_PER_DECADE = 10
 #: Current grid: reduced currents |i| = |I| / Ic from I_RANGE[0] to I_RANGE[1], log-spaced.
 I_RANGE = (0.1, 4.0)
 N_CURRENTS = 56
-SUBCRITICAL_MODELS = ("fp", "activation")
+SUBCRITICAL_MODELS = ("fp", "activation", "micromag")
 _LOG_TINY = math.log(1e-300)
 
 
@@ -99,6 +101,11 @@ class FPSwitching:
         self.device = device
         self.model = ReducedModel.from_device(device)
         self.subcritical = subcritical
+        self.micromag = None  # the card's activation inputs ("micromag" only)
+        if subcritical == "micromag":
+            from llg.micromag.subcritical_card import subcritical_inputs
+
+            self.micromag = subcritical_inputs(device)
         self.pulse_widths = pulse_grid(pulse_range)
         self.n_cells = gate_cells(self.model.delta) if n_cells is None else int(n_cells)
         self.i_c = 1.0 / self.model.i_per_ampere          # A, the current with i = 1
@@ -244,10 +251,13 @@ class FPSwitching:
     def p_switch(self, direction, current, pulse_width):
         """(P_sw, the same as its upper bound), with the sub-critical model of the source."""
         p = np.exp(self._log_query("log_p", direction, current, pulse_width))
-        if self.subcritical == "activation":
+        if self.subcritical != "fp":
             i = np.asarray(current, dtype=float) / self.i_c
-            p = np.where(i < 1.0, activation_p_switch(self.device, self.model.delta, i,
-                                                      pulse_width), p)
+            mm = self.micromag
+            delta = self.model.delta if mm is None else mm["delta_eff"]
+            law = None if mm is None else (mm["exponent"], mm["attempt_time"])
+            p = np.where(i < 1.0, activation_p_switch(self.device, delta, i, pulse_width,
+                                                      law), p)
         return p, p
 
     def mean_switching_time(self, direction, current, pulse_width):
@@ -260,11 +270,12 @@ class FPSwitching:
         return np.interp(np.log(i), np.log(self.currents), col)
 
 
-def activation_p_switch(device: Device, delta: float, i, pulse_width: float):
+def activation_p_switch(device: Device, delta: float, i, pulse_width: float, law=None):
     """P_sw = 1 - exp(-t / tau), tau = tau0 exp(Delta (1 - i)^b), for reduced currents i < 1
-    (Koch, Katine & Sun, PRL 92, 088302 (2004)); b, tau0 from the device."""
+    (Koch, Katine & Sun, PRL 92, 088302 (2004)); (b, tau0 (s)) from ``law`` if given, else
+    from the device."""
     i = np.clip(np.asarray(i, dtype=float), 0.0, 1.0)
-    b, tau0 = device.subcritical_exponent, device.attempt_time
+    b, tau0 = (device.subcritical_exponent, device.attempt_time) if law is None else law
     rate = np.exp(-delta * (1.0 - i) ** b) / tau0
     return -np.expm1(-pulse_width * rate)
 

@@ -6,5 +6,7 @@ Slonczewski, thermal field), :mod:`kernels` (numba over cells), :mod:`system` (f
 energy), :mod:`integrate` (stochastic Heun; RK45 at T = 0), :mod:`minimize` (energy minima),
 :mod:`sp4` (mu-MAG standard problem 4), :mod:`device_model` (a device's free layer),
 :mod:`checks` (macrospin limit, Boltzmann), :mod:`string_method` (minimum energy paths),
-:mod:`barriers` (a device's Delta_eff), :mod:`cli` (``cramsim micromag``). SI units.
+:mod:`barriers` (a device's Delta_eff), :mod:`subcritical` (the sub-critical law fitted
+to escape-time ensembles), :mod:`subcritical_card` (its card and the gate layer's inputs),
+:mod:`cli` (``cramsim micromag``). SI units.
 """

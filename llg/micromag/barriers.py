@@ -2,7 +2,8 @@
 
 ``device_barrier`` is what ``cramsim micromag barrier`` prints; ``delta_eff_curve`` sweeps
 the diameter (the macrospin Delta grows as d^2, the domain-wall barrier sigma_w d t only
-as d) and :func:`subcritical_inputs` turns the curve into the gate layer's inputs.
+as d) and :func:`.subcritical_card.subcritical_inputs` turns the curve (shipped in the
+device's micromag card) and the fitted sub-critical law into the gate layer's inputs.
 """
 from __future__ import annotations
 

@@ -209,6 +209,76 @@ def trajectory_cmd(device: str = DEVICE_OPT,
         ("switch_time", sw, "s"), ("final <m>", ", ".join(f"{x:.4f}" for x in tr.m_avg[-1]))])
 
 
+@micromag_app.command("subcritical")
+def subcritical_cmd(device: str = DEVICE_OPT,
+                    diameter: float = cp.number(20e-9, "--diameter", unit="m", lo=5e-9,
+                                                hi=200e-9, help="Disk of the ensembles (the "
+                                                "device's material, Delta ~ 8-15)."),
+                    alpha: float = cp.number(0.5, "--alpha", unit="", lo=0.01, hi=2.0,
+                                             help="Damping of the ensembles (the law is "
+                                             "reported in units of tau_D)."),
+                    cell: float = cp.number(4e-9, "--cell", unit="m", lo=1e-9, hi=1e-8,
+                                            help="Cell edge (<= the exchange length)."),
+                    trials: int = cp.number(32, "--trials", unit="", lo=4, hi=100_000,
+                                            integer=True, help="Trajectories per current."),
+                    limit_trials: int = cp.number(24, "--limit-trials", unit="", lo=4,
+                                                  hi=100_000, integer=True,
+                                                  help="Trajectories per current of the "
+                                                  "macrospin-limit check."),
+                    max_time: float = cp.number(2000.0, "--max-time", unit="tau_D", lo=10.0,
+                                                hi=1e5, help="Censoring time per trajectory."),
+                    seed: int = cp.seed("Random seed (thermal fields).", default=1),
+                    out: Optional[Path] = cp.output(None, "--out", suffixes=(".toml",),
+                                                    help="Write the card (TOML) here."),
+                    json_out: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """The sub-critical switching law tau = tau0 exp(Delta_eff (1 - I/Ic0)^b) fitted to
+    micromagnetic escape-time ensembles on a small disk of the device's material, checked
+    against the macrospin Fokker-Planck times; Delta_eff(diameter) by the string method.
+
+    JSON (and the card): material, reduced_device, ensembles (reduced_current, current (A),
+    tau, tau_se, fp_tau (s), z), law (exponent, exponent_se, attempt_time (s),
+    attempt_time_over_tau_d, ln_attempt_time_se, delta_eff, fp_exponent, ...),
+    macrospin_limit, delta_eff_curve (diameter (m), energy (J), mechanism, ...).
+    """
+    from ..cli_util import emit_json, emit_table
+    from ..device import load_device
+    from .subcritical import ACTIVATION_TARGETS, CARD_UNITS, build_card, reduced_device
+    from .subcritical_card import write_card
+
+    from . import device_model as DM
+    from .subcritical import currents_for
+
+    dev = load_device(device)
+    red = reduced_device(dev, diameter, alpha)  # input checks before any work: cells vs
+    currents_for(DM.macrospin_delta_of_grid(red, DM.from_device(red, cell=cell)))  # l_ex, Delta
+    bar = _progress_bar(len(ACTIVATION_TARGETS) * trials + 3 * limit_trials,
+                        "escape trajectories", not json_out)
+    card = build_card(dev, diameter, alpha, cell, trials, seed, max_time, limit_trials,
+                      command=f"cramsim micromag subcritical --device {device} --diameter "
+                      f"{diameter:g} --alpha {alpha:g} --cell {cell:g} --trials {trials} "
+                      f"--limit-trials {limit_trials} --max-time {max_time:g} --seed {seed}",
+                      progress=bar.update if bar is not None else None)
+    if bar is not None:
+        bar.close()
+    if out is not None:
+        write_card(card, CARD_UNITS, out)
+    if json_out:
+        emit_json(card)
+        return
+    law, lim = card["law"], card["macrospin_limit"]
+    emit_table(f"micromagnetic sub-critical law of {dev.name} "
+               f"({diameter * 1e9:g} nm disk, alpha {alpha:g})", [
+        ("exponent b", f"{law['exponent']:.3f} +- {law['exponent_se']:.3f}"),
+        ("attempt time tau0 / tau_D", f"{law['attempt_time_over_tau_d']:.3g} "
+         f"(ln +- {law['ln_attempt_time_se']:.2f})"),
+        ("Delta_eff (string method)", law["delta_eff"], "1"),
+        ("macrospin FP, same fit: b", law["fp_exponent"], "1"),
+        ("macrospin FP, same fit: tau0 / tau_D", law["fp_attempt_time_over_tau_d"], "1"),
+        ("largest |z| vs FP", law["max_abs_z"], "sigma"),
+        ("macrospin limit, largest |z|", lim["max_abs_z"], "sigma"),
+        ("card", str(out) if out else "(not written: --out)")])
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``micromag`` group to the cramsim CLI."""
     app.add_typer(micromag_app, name="micromag")
