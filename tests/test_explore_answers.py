@@ -32,6 +32,7 @@ def _record(t, w, area_max):
     rec = {"delta": 60.0, "ic0": 5e-5, "delta_retention": 50.0, "retention_time": 1e10,
            "meets_retention": 1.0, "cell_area": area,
            "meets_area": float(area_max is None or area <= area_max), "write_error": 1e-9,
+           "switching_mc": 0.0, "error_floor": 0.0,
            "max_gate_error__NOT": 10.0 ** (-2 - 2 * (t - 1)),
            "max_gate_error__MAJ3": 10.0 ** (-1 - (3 if wide else 1) * (t - 1)),
            "gate_energy__NOT": 1e-13, "gate_energy__MAJ3": 2e-13,

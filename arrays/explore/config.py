@@ -273,9 +273,11 @@ def _settings(section: dict) -> dict:
         if not isinstance(value, str):
             raise ParameterError(f"settings.{key} = {value!r} must be a name (text)")
         out[key] = value
-    if out["subcritical"] not in ("fp", "activation"):
-        raise ParameterError(f"settings.subcritical = {out['subcritical']!r}; choose fp or "
-                             "activation")
+    from circuits.fpsource import SUBCRITICAL_MODELS
+
+    if out["subcritical"] not in SUBCRITICAL_MODELS:
+        raise ParameterError(f"settings.subcritical = {out['subcritical']!r}; choose one of "
+                             f"{', '.join(SUBCRITICAL_MODELS)}")
     return out
 
 
