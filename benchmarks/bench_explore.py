@@ -104,9 +104,18 @@ def _pool(cfg, workers: int) -> dict:
     from arrays.explore.run import run_sweep
 
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        run_sweep(cfg, Path(tmp) / "b.h5", workers=workers, progress=False)
-        wall = time.perf_counter() - t0
+        # a cold switching-data cache (llg.tables.cache): the workers inherit the variable
+        old = os.environ.get("CRAMSIM_CACHE_DIR")
+        os.environ["CRAMSIM_CACHE_DIR"] = str(Path(tmp) / "cache")
+        try:
+            t0 = time.perf_counter()
+            run_sweep(cfg, Path(tmp) / "b.h5", workers=workers, progress=False)
+            wall = time.perf_counter() - t0
+        finally:
+            if old is None:
+                os.environ.pop("CRAMSIM_CACHE_DIR", None)
+            else:
+                os.environ["CRAMSIM_CACHE_DIR"] = old
     return {"workers": workers, "designs": cfg.n_points, "seconds": round(wall, 2),
             "designs_per_minute": round(60.0 * cfg.n_points / wall, 2),
             "projected_100_designs_minutes": round(100 * wall / cfg.n_points / 60.0, 2)}
