@@ -74,6 +74,20 @@ def state_overlap(quick, out_dir):
                       5 * se, "1", f"{2 * n} simulated writes, seed 20240607")
 
 
+def _i50(source, t: float) -> float:
+    """The AP -> P current (A) of 50 % switching probability at pulse width ``t`` (s), by
+    bisection in ln I over the source's current range."""
+    lo, hi = source.current_range
+    a, b = math.log(lo), math.log(hi)
+    for _ in range(60):
+        m = 0.5 * (a + b)
+        if source.p_switch("AP-P", np.array([math.exp(m)]), t)[0][0] < 0.5:
+            a = m
+        else:
+            b = m
+    return math.exp(0.5 * (a + b))
+
+
 @case("scenario_ic0_scaling",
       "A scenario's eta change re-uses the switching table with the current axis scaled: the "
       "50 % switching current of the rescaled table at the longest pulse, over the table's, "
@@ -88,18 +102,7 @@ def ic0_scaling(quick, out_dir):
     src, dev = scenario_source("default", (("polarization", 0.75),), None)
     t = float(base.pulse_widths[-1])
 
-    def i50(s):
-        lo, hi = s.current_range
-        a, b = math.log(lo), math.log(hi)
-        for _ in range(60):
-            m = 0.5 * (a + b)
-            if s.p_switch("AP-P", np.array([math.exp(m)]), t)[0][0] < 0.5:
-                a = m
-            else:
-                b = m
-        return math.exp(0.5 * (a + b))
-
-    ratio = i50(src) / i50(base)
+    ratio = _i50(src, t) / _i50(base, t)
     want = dev.ic0 / dev0.ic0
     dev_ok = abs(want / (0.6 / 0.75) - 1) < 1e-12
     return CaseResult("scenario_ic0_scaling", dev_ok and abs(ratio / want - 1) < 1e-6, ratio,
@@ -124,18 +127,7 @@ def fp_ic0_scaling(quick, out_dir):
     src = fp_source(sw["device"], sw["pulse_range"])
     t = float(base.pulse_widths[15])        # 31.6 ns, a grid column of both sources
 
-    def i50(s):
-        lo, hi = s.current_range
-        a, b = math.log(lo), math.log(hi)
-        for _ in range(60):
-            m = 0.5 * (a + b)
-            if s.p_switch("AP-P", np.array([math.exp(m)]), t)[0][0] < 0.5:
-                a = m
-            else:
-                b = m
-        return math.exp(0.5 * (a + b))
-
-    ratio = i50(src) / i50(base)
+    ratio = _i50(src, t) / _i50(base, t)
     want = 0.6 / 0.75
     dev_ok = abs(sw["device"].ic0 / dev0.ic0 / want - 1) < 1e-12
     return CaseResult("scenario_fp_ic0_scaling", dev_ok and abs(ratio / want - 1) < 1e-6,
