@@ -68,20 +68,24 @@ def plot_breakdown(rows: list, out: Path, title: str) -> Path:
 
 def plot_accuracy(rates, curves: dict, out: Path, operating: dict | None = None) -> Path:
     """Fraction correct vs per-gate error probability, one line per workload."""
-    fig, ax = plt.subplots(figsize=(6.5, 4), constrained_layout=True)
+    import textwrap
+
+    fig, ax = plt.subplots(figsize=(8.5, 4), constrained_layout=True)
     for name, acc in curves.items():
         ax.plot(rates, acc, marker="o", ms=3, label=name)
+    # operating lines go into the legend (wrapped): their labels name several workloads and
+    # did not fit beside the line
+    styles = iter(["--", ":", "-.", (0, (5, 1, 1, 1))] * 4)
     for label, p in (operating or {}).items():
         if p and p > 0:
-            ax.axvline(p, color="k", ls="--", lw=0.8)
-            ax.text(p, 0.02, label, rotation=90, fontsize=7, va="bottom")
+            ax.axvline(p, color="k", ls=next(styles), lw=0.9, label=textwrap.fill(label, 34))
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("error probability per gate evaluation and preset")
     ax.set_ylabel("fraction of items correct / accuracy")
     ax.set_title("accuracy vs device error rate")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _save(fig, out)
 
 
